@@ -1,0 +1,77 @@
+// Exact decimals. A price is held as an integer count of 1e-8 units (a JS
+// number, exact up to 2^53-1); a total or a sum of amounts is a BigInt in the
+// same units, so nothing is ever rounded by binary floating point.
+
+import { invalid } from './errors.js';
+
+export const PRICE_DECIMALS = 8;
+export const PRICE_SCALE = 100_000_000;
+const PRICE_SCALE_BIG = 100_000_000n;
+
+/** Largest price whose scaled value stays an exact JS integer. */
+export const MAX_PRICE_SCALED = Number.MAX_SAFE_INTEGER;
+export const MAX_PRICE_TEXT = '90071992.54740991';
+
+const PLAIN_DECIMAL = /^(\d*)(?:\.(\d*))?$/;
+
+/**
+ * Parses a plain decimal (`20`, `20.5`, `.5`, `0.00000001`) or a JS number
+ * that equals such a decimal into scaled units. Rejects signs, exponents,
+ * separators, zero, more than 8 significant fractional digits and values past
+ * MAX_PRICE_TEXT.
+ */
+export function parsePrice(input: unknown, field = 'price'): number {
+  let text: string;
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input)) throw invalid(field, input, 'is not a finite number');
+    if (input <= 0) throw invalid(field, input, 'must be a positive number');
+    text = numberToPlainDecimal(input);
+  } else if (typeof input === 'string') {
+    text = input;
+  } else {
+    throw invalid(field, input, 'must be a decimal number');
+  }
+  const match = PLAIN_DECIMAL.exec(text);
+  if (!match || text === '' || text === '.') {
+    throw invalid(field, input, 'is not a plain decimal number (digits with an optional point)');
+  }
+  const whole = (match[1] ?? '').replace(/^0+/, '');
+  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  if (fraction.length > PRICE_DECIMALS) {
+    throw invalid(field, input, `has more than ${PRICE_DECIMALS} decimal places`);
+  }
+  if (whole.length > 8) throw invalid(field, input, `is above the largest price ${MAX_PRICE_TEXT}`);
+  const scaled = Number(whole || '0') * PRICE_SCALE + Number(fraction.padEnd(PRICE_DECIMALS, '0'));
+  if (scaled > MAX_PRICE_SCALED) throw invalid(field, input, `is above the largest price ${MAX_PRICE_TEXT}`);
+  if (scaled === 0) throw invalid(field, input, 'must be greater than zero');
+  return scaled;
+}
+
+/**
+ * Turns a JS number into the decimal it denotes, using the shortest
+ * round-trip form (`1e-7` → `0.0000001`), so `0.1` means the decimal 0.1.
+ */
+function numberToPlainDecimal(value: number): string {
+  const text = String(value);
+  const exp = /^(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (!exp) return text;
+  const digits = (exp[1] ?? '') + (exp[2] ?? '');
+  const pointAt = (exp[1] ?? '').length + Number(exp[3]);
+  if (pointAt <= 0) return `0.${'0'.repeat(-pointAt)}${digits}`;
+  if (pointAt >= digits.length) return digits + '0'.repeat(pointAt - digits.length);
+  return `${digits.slice(0, pointAt)}.${digits.slice(pointAt)}`;
+}
+
+/** Canonical text of a scaled value: no trailing zeros, no point for whole numbers. */
+export function formatScaled(scaled: number | bigint): string {
+  const big = typeof scaled === 'bigint' ? scaled : BigInt(scaled);
+  const whole = big / PRICE_SCALE_BIG;
+  const fraction = big % PRICE_SCALE_BIG;
+  if (fraction === 0n) return whole.toString();
+  return `${whole}.${fraction.toString().padStart(PRICE_DECIMALS, '0').replace(/0+$/, '')}`;
+}
+
+/** Canonical text of a price given in any accepted form. */
+export function canonicalPrice(input: unknown, field = 'price'): string {
+  return formatScaled(parsePrice(input, field));
+}

@@ -1,0 +1,82 @@
+// One error class for everything oms rejects, so every caller (CLI, import,
+// HTTP) can map a stable `code` to an exit code or a status without parsing
+// messages.
+
+export const ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'ORDER_NOT_FOUND',
+  'DUPLICATE_ORDER_ID',
+  'INSUFFICIENT_LIQUIDITY',
+  'QUOTE_NOT_FOUND',
+  'QUOTE_EXPIRED',
+  'QUOTE_USED',
+  'PRICE_MOVED',
+  'OP_ID_CONFLICT',
+  'STATE_CORRUPT',
+  'STATE_IO',
+  'STATE_LOCKED',
+  'CSV_INVALID',
+  'INTERRUPTED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface LockHolder {
+  pid: number;
+  host: string;
+  command: string;
+  since: string;
+}
+
+export interface Problem {
+  file: string;
+  line: number;
+  field: string;
+  message: string;
+}
+
+export interface ErrorDetails {
+  field?: string;
+  value?: string;
+  available?: string;
+  holder?: LockHolder;
+  problems?: Problem[];
+  /** How many problems were found beyond those listed. */
+  moreProblems?: number;
+  /** For STATE_CORRUPT / STATE_IO: the file and where in it. */
+  file?: string;
+  line?: number;
+  byte?: number;
+}
+
+export class OmsError extends Error {
+  override readonly name = 'OmsError';
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isOmsError(error: unknown): error is OmsError {
+  return error instanceof OmsError;
+}
+
+/** Shows a user-supplied value inside a one-line message: quoted, escaped, bounded. */
+export function showValue(value: unknown): string {
+  const text = typeof value === 'string' ? value : String(value);
+  const clipped = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return JSON.stringify(clipped);
+}
+
+export function invalid(field: string, value: unknown, reason: string): OmsError {
+  const shown = typeof value === 'string' ? value : String(value);
+  return new OmsError('INVALID_ARGUMENT', `${field}: ${showValue(value)} ${reason}`, {
+    field,
+    value: shown.length > 200 ? shown.slice(0, 200) : shown,
+  });
+}

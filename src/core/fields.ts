@@ -1,0 +1,91 @@
+// The rules for each field of SPEC §1 and §6, in one place, so argv, CSV
+// cells, prompt answers, HTTP bodies and the library all accept exactly the
+// same values and reject the rest with the same one-line message.
+
+import { invalid } from './errors.js';
+import type { Convention, Side } from './types.js';
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const DIGITS = /^\d+$/;
+const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$/;
+// C0 and C1 control characters and DEL; tab and newlines included.
+const CONTROL = /\p{Cc}/u;
+
+function wholeNumber(input: unknown, field: string, allowZero: boolean): number {
+  let value: number;
+  if (typeof input === 'number') {
+    value = input;
+  } else if (typeof input === 'string' && DIGITS.test(input)) {
+    if (input.replace(/^0+(?=\d)/, '').length > 16) throw invalid(field, input, 'is above 2^53-1');
+    value = Number(input);
+  } else {
+    throw invalid(field, input, `is not a ${allowZero ? 'whole number' : 'positive whole number'}`);
+  }
+  if (!Number.isInteger(value) || value < 0) {
+    throw invalid(field, input, `is not a ${allowZero ? 'whole number' : 'positive whole number'}`);
+  }
+  if (value > MAX_SAFE) throw invalid(field, input, 'is above 2^53-1');
+  if (value === 0 && !allowZero) throw invalid(field, input, 'must be greater than zero');
+  return value;
+}
+
+export function parseOrderId(input: unknown, field = 'orderId'): number {
+  return wholeNumber(input, field, false);
+}
+
+export function parseAmount(input: unknown, field = 'amount'): number {
+  return wholeNumber(input, field, false);
+}
+
+/** A modify may set amount 0: it removes the order. */
+export function parseNewAmount(input: unknown, field = 'amount'): number {
+  return wholeNumber(input, field, true);
+}
+
+/** A count such as --limit or --depth: a positive whole number. */
+export function parseCount(input: unknown, field: string): number {
+  return wholeNumber(input, field, false);
+}
+
+export function parseSymbol(input: unknown, field = 'symbol'): string {
+  if (typeof input !== 'string' || input === '') throw invalid(field, input ?? '', 'is empty');
+  if (input.length > 16) throw invalid(field, input, 'is longer than 16 characters');
+  if (!SYMBOL.test(input)) {
+    throw invalid(field, input, 'must be 1-16 of A-Z 0-9 . _ - starting with a letter or digit');
+  }
+  return input.toUpperCase();
+}
+
+export function parseSide(input: unknown, field = 'side'): Side {
+  if (typeof input === 'string') {
+    const lower = input.toLowerCase();
+    if (lower === 'buy' || lower === 'b') return 'Buy';
+    if (lower === 'sell' || lower === 's') return 'Sell';
+  }
+  throw invalid(field, input ?? '', 'is not a side (Buy, Sell, b or s)');
+}
+
+export function parseConvention(input: unknown, field = 'convention'): Convention {
+  if (input === 'document' || input === 'market') return input;
+  throw invalid(field, input ?? '', 'is not a convention (document or market)');
+}
+
+/**
+ * Free text such as `source` or `client`: stored exactly as given, at most
+ * `max` characters, no control characters. Empty means absent.
+ */
+export function parseText(input: unknown, field: string, max = 64): string | null {
+  if (input === undefined || input === null || input === '') return null;
+  if (typeof input !== 'string') throw invalid(field, input, 'must be text');
+  if ([...input].length > max) throw invalid(field, input, `is longer than ${max} characters`);
+  if (CONTROL.test(input)) throw invalid(field, input, 'contains a control character');
+  return input;
+}
+
+/** An operation id: 1-128 printable characters. */
+export function parseOpId(input: unknown, field = 'opId'): string {
+  if (typeof input !== 'string' || input === '') throw invalid(field, input ?? '', 'is empty');
+  if ([...input].length > 128) throw invalid(field, input, 'is longer than 128 characters');
+  if (CONTROL.test(input)) throw invalid(field, input, 'contains a control character');
+  return input;
+}
