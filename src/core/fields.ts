@@ -8,8 +8,11 @@ import type { Convention, Side } from './types.js';
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const DIGITS = /^\d+$/;
 const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$/;
-// C0 and C1 control characters and DEL; tab and newlines included.
-const CONTROL = /\p{Cc}/u;
+// C0 and C1 control characters, DEL, and the Unicode line/paragraph separators:
+// anything that would break a one-line message or a CSV cell.
+const CONTROL = /[\p{Cc}\p{Zl}\p{Zp}]/u;
+// Names that mean something on every JS object: SPEC §6 says they fail the symbol rule.
+const RESERVED = new Set(['constructor', 'prototype', '__proto__', 'tostring', 'tolocalestring', 'valueof', 'hasownproperty', 'isprototypeof', 'propertyisenumerable']);
 
 function wholeNumber(input: unknown, field: string, allowZero: boolean): number {
   let value: number;
@@ -53,6 +56,7 @@ export function parseSymbol(input: unknown, field = 'symbol'): string {
   if (!SYMBOL.test(input)) {
     throw invalid(field, input, 'must be 1-16 of A-Z 0-9 . _ - starting with a letter or digit');
   }
+  if (RESERVED.has(input.toLowerCase())) throw invalid(field, input, 'is a reserved name');
   return input.toUpperCase();
 }
 
