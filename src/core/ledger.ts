@@ -1,0 +1,427 @@
+// The ledger turns commands into operations: it decides replays, conflicts and
+// natural no-ops (SPEC §2), checks quotes, assigns trade and quote ids, and
+// applies the effect to the order manager. Whatever happened before the
+// in-memory state began is asked of an Archive the store provides, so the
+// ledger itself stays synchronous and free of I/O; time is passed in.
+
+import { commandKey, type Command, type TradeQuoteCommand } from './commands.js';
+import { formatScaled, parsePrice } from './decimal.js';
+import { OmsError } from './errors.js';
+import { fillView, orderView, OrderManager, type RawExecution } from './order-manager.js';
+import type { Convention, Execution, Order, Side } from './types.js';
+
+export interface QuoteView extends Execution {
+  quoteId: number;
+  opId: string;
+  client: string | null;
+  expiresAt: string;
+}
+
+export interface TradeView {
+  tradeId: number;
+  symbol: string;
+  side: Side;
+  requested: number;
+  filled: number;
+  total: string;
+  partial: boolean;
+  fills: Execution['fills'];
+  client: string | null;
+  quoteId: number | null;
+  opId: string;
+  executedAt: string;
+}
+
+export interface ModifyResult {
+  order: Order | null;
+  removed: boolean;
+}
+
+/** One committed operation as the journal keeps it. */
+export interface OperationRecord {
+  seq: number;
+  /** Milliseconds since the epoch when it was applied. */
+  at: number;
+  op: string;
+  cmd: Command;
+  /** The result where it cannot be derived from cmd and at. */
+  res?: ModifyResult | QuoteView | TradeView;
+  /** Orders a trade emptied (they left the book). */
+  ended?: number[];
+}
+
+export type NewRecord = Omit<OperationRecord, 'seq'>;
+
+export type Result =
+  | { type: 'add'; order: Order }
+  | { type: 'modify'; order: Order | null; removed: boolean }
+  | { type: 'remove'; removed: boolean }
+  | { type: 'quote'; quote: QuoteView }
+  | { type: 'trade'; trade: TradeView };
+
+export interface Outcome {
+  opId: string;
+  replayed: boolean;
+  result: Result;
+  /** A human note for stderr (replay, no-op). */
+  notice?: string;
+  /** Present when the operation changed the state and must be committed. */
+  record?: NewRecord;
+}
+
+/** What happened before the in-memory state: looked up, never loaded whole. */
+export interface Archive {
+  operation(opId: string): OperationRecord | undefined;
+  orderAdded(orderId: number): OperationRecord | undefined;
+  orderEnded(orderId: number): OperationRecord | undefined;
+  quote(quoteId: number): OperationRecord | undefined;
+  quoteExecution(quoteId: number): OperationRecord | undefined;
+}
+
+export interface LedgerCounters {
+  seq: number;
+  nextTradeId: number;
+  nextQuoteId: number;
+  operations: number;
+  trades: number;
+  quotes: number;
+}
+
+export type OrderStatus =
+  | { status: 'live'; order: Order }
+  | { status: 'removed' | 'filled'; order: Order; endedAt: string; endedBy: { opId: string; tradeId: number | null }; how: string };
+
+export function emptyCounters(): LedgerCounters {
+  return { seq: 0, nextTradeId: 1, nextQuoteId: 1, operations: 0, trades: 0, quotes: 0 };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The keys an archive finds a record by: its op id and what it touched. */
+export function recordKeys(record: NewRecord): string[] {
+  const keys = [`o:${record.op}`];
+  const cmd = record.cmd;
+  if (cmd.type === 'add') keys.push(`i:${cmd.orderId}`);
+  else if (cmd.type === 'remove') keys.push(`e:${cmd.orderId}`);
+  else if (cmd.type === 'modify' && (record.res as ModifyResult | undefined)?.removed) keys.push(`e:${cmd.orderId}`);
+  else if (cmd.type === 'quote') keys.push(`q:${(record.res as QuoteView).quoteId}`);
+  else if (cmd.type === 'tradeQuote') keys.push(`x:${cmd.quoteId}`);
+  for (const orderId of record.ended ?? []) keys.push(`e:${orderId}`);
+  return keys;
+}
+
+/** The result an operation gave, rebuilt from its record. */
+export function resultOf(record: OperationRecord | NewRecord): Result {
+  const cmd = record.cmd;
+  switch (cmd.type) {
+    case 'add':
+      return {
+        type: 'add',
+        order: {
+          orderId: cmd.orderId,
+          symbol: cmd.symbol,
+          side: cmd.side,
+          amount: cmd.amount,
+          price: cmd.price,
+          source: cmd.source,
+          acceptedAt: iso(record.at),
+        },
+      };
+    case 'modify': {
+      const res = record.res as ModifyResult;
+      return { type: 'modify', order: res.order, removed: res.removed };
+    }
+    case 'remove':
+      return { type: 'remove', removed: true };
+    case 'quote':
+      return { type: 'quote', quote: record.res as QuoteView };
+    case 'trade':
+    case 'tradeQuote':
+      return { type: 'trade', trade: record.res as TradeView };
+  }
+}
+
+/** How an order left the book, from the record that ended it. */
+export function describeEnd(orderId: number, end: OperationRecord): string {
+  const when = iso(end.at);
+  switch (end.cmd.type) {
+    case 'remove':
+      return `order ${orderId} was removed at ${when} (operation ${end.op})`;
+    case 'modify':
+      return `order ${orderId} was removed by a modify to amount 0 at ${when} (operation ${end.op})`;
+    default:
+      return `order ${orderId} was filled by trade ${(end.res as TradeView).tradeId} at ${when}`;
+  }
+}
+
+export class Ledger {
+  readonly engine: OrderManager;
+  readonly counters: LedgerCounters;
+  private now = 0;
+
+  constructor(
+    readonly convention: Convention,
+    private readonly archive: Archive,
+    private readonly newOpId: () => string,
+    counters: LedgerCounters = emptyCounters(),
+  ) {
+    this.engine = new OrderManager(convention, () => this.now);
+    this.counters = { ...counters };
+  }
+
+  /**
+   * Decides what a command does at time `at`. Throws OmsError when it is
+   * rejected, in which case nothing changed. When the returned outcome has a
+   * record, the state has changed and the caller must commit the record.
+   */
+  execute(command: Command, explicitOpId: string | undefined, at: number): Outcome {
+    const opId = explicitOpId ?? (command.type === 'tradeQuote' ? `quote:${command.quoteId}` : this.newOpId());
+    const prior = this.archive.operation(opId);
+    if (prior) {
+      if (commandKey(prior.cmd) !== commandKey(command)) {
+        throw new OmsError(
+          'OP_ID_CONFLICT',
+          `operation id ${JSON.stringify(opId)} was already used at ${iso(prior.at)} for a different ${prior.cmd.type}`,
+          { field: 'opId', value: opId },
+        );
+      }
+      return { opId, replayed: true, result: resultOf(prior), notice: `operation ${opId} was already applied at ${iso(prior.at)}: nothing changed` };
+    }
+    switch (command.type) {
+      case 'add':
+        return this.add(command, opId, at);
+      case 'remove':
+        return this.remove(command.orderId, opId, at);
+      case 'modify':
+        return this.modify(command, opId, at);
+      case 'quote':
+        return this.quote(command, opId, at);
+      case 'trade':
+        return this.trade(command, opId, at, null, command);
+      case 'tradeQuote':
+        return this.tradeQuote(command, opId, at);
+    }
+  }
+
+  private add(command: Command & { type: 'add' }, opId: string, at: number): Outcome {
+    const first = this.archive.orderAdded(command.orderId);
+    const live = this.engine.get(command.orderId);
+    if (first || live) {
+      if (first && commandKey(first.cmd) === commandKey(command)) {
+        return {
+          opId: first.op,
+          replayed: true,
+          result: resultOf(first),
+          notice: `order ${command.orderId} was already added with these fields at ${iso(first.at)}: nothing changed`,
+        };
+      }
+      const when = first ? ` (added at ${iso(first.at)})` : '';
+      throw new OmsError(
+        'DUPLICATE_ORDER_ID',
+        `order ${command.orderId} ${live ? 'already exists' : 'existed before'}${when} with different fields; order ids are never reused`,
+        { field: 'orderId', value: String(command.orderId) },
+      );
+    }
+    return this.commit({ at, op: opId, cmd: command });
+  }
+
+  private remove(orderId: number, opId: string, at: number): Outcome {
+    if (this.engine.get(orderId)) return this.commit({ at, op: opId, cmd: { type: 'remove', orderId } });
+    const gone = this.goneMessage(orderId);
+    return { opId, replayed: false, result: { type: 'remove', removed: false }, notice: `${gone}; nothing to remove` };
+  }
+
+  private modify(command: Command & { type: 'modify' }, opId: string, at: number): Outcome {
+    const entry = this.engine.get(command.orderId);
+    if (!entry) {
+      throw new OmsError('ORDER_NOT_FOUND', this.goneMessage(command.orderId), { field: 'orderId', value: String(command.orderId) });
+    }
+    const amount = command.amount ?? entry.amount;
+    const price = command.price === undefined ? entry.price : parsePrice(command.price);
+    if (amount === entry.amount && price === entry.price) {
+      return {
+        opId,
+        replayed: false,
+        result: { type: 'modify', order: orderView(entry), removed: false },
+        notice: `order ${command.orderId} already has amount ${amount} and price ${formatScaled(price)}: nothing changed`,
+      };
+    }
+    return this.commit({ at, op: opId, cmd: command });
+  }
+
+  private quote(command: Command & { type: 'quote' }, opId: string, at: number): Outcome {
+    const raw = this.engine.preview(command.symbol, command.side, command.amount, command.partial);
+    const quote: QuoteView = {
+      ...this.executionView(command.symbol, command.side, raw),
+      quoteId: this.counters.nextQuoteId,
+      opId,
+      client: command.client,
+      expiresAt: iso(at + command.ttl * 1000),
+    };
+    return this.commit({ at, op: opId, cmd: command, res: quote });
+  }
+
+  private trade(
+    request: { symbol: string; side: Side; amount: number; client: string | null; partial: boolean },
+    opId: string,
+    at: number,
+    quoteId: number | null,
+    command: Command,
+  ): Outcome {
+    // Rejects for liquidity before anything moves.
+    this.engine.measure(request.symbol, request.side, request.amount, request.partial);
+    return this.commit({ at, op: opId, cmd: command }, { client: request.client, quoteId });
+  }
+
+  private tradeQuote(command: TradeQuoteCommand, opId: string, at: number): Outcome {
+    const quoteRecord = this.archive.quote(command.quoteId);
+    if (!quoteRecord || quoteRecord.cmd.type !== 'quote') {
+      throw new OmsError('QUOTE_NOT_FOUND', `quote ${command.quoteId} not found`, { field: 'quoteId', value: String(command.quoteId) });
+    }
+    const quote = quoteRecord.res as QuoteView;
+    const executed = this.archive.quoteExecution(command.quoteId);
+    if (executed) {
+      throw new OmsError(
+        'QUOTE_USED',
+        `quote ${command.quoteId} was already executed as trade ${(executed.res as TradeView).tradeId} at ${iso(executed.at)} (operation ${executed.op})`,
+        { field: 'quoteId', value: String(command.quoteId) },
+      );
+    }
+    if (at >= Date.parse(quote.expiresAt)) {
+      throw new OmsError('QUOTE_EXPIRED', `quote ${command.quoteId} expired at ${quote.expiresAt}`, { field: 'quoteId', value: String(command.quoteId) });
+    }
+    const asked = quoteRecord.cmd;
+    let now: { filled: number; total: bigint } | undefined;
+    try {
+      now = this.engine.measure(asked.symbol, asked.side, asked.amount, asked.partial);
+    } catch {
+      now = undefined;
+    }
+    if (!now || now.filled !== quote.filled || formatScaled(now.total) !== quote.total) {
+      const current = now ? `${now.filled} for ${formatScaled(now.total)}` : 'not enough liquidity';
+      throw new OmsError(
+        'PRICE_MOVED',
+        `quote ${command.quoteId} was ${quote.filled} for ${quote.total}; the book now gives ${current}`,
+        { field: 'quoteId', value: String(command.quoteId) },
+      );
+    }
+    return this.trade(
+      { symbol: asked.symbol, side: asked.side, amount: asked.amount, client: asked.client, partial: asked.partial },
+      opId,
+      at,
+      command.quoteId,
+      command,
+    );
+  }
+
+  /** Applies a new record, completes its result and counts it. */
+  private commit(record: NewRecord, trade?: { client: string | null; quoteId: number | null }): Outcome {
+    const raw = this.apply(record);
+    if (raw && trade) {
+      const view = this.executionView(raw.symbol, raw.side, raw.execution);
+      record.res = {
+        tradeId: this.counters.nextTradeId - 1,
+        symbol: view.symbol,
+        side: view.side,
+        requested: view.requested,
+        filled: view.filled,
+        total: view.total,
+        partial: view.partial,
+        fills: view.fills,
+        client: trade.client,
+        quoteId: trade.quoteId,
+        opId: record.op,
+        executedAt: iso(record.at),
+      } satisfies TradeView;
+      record.ended = raw.ended;
+    }
+    return { opId: record.op, replayed: false, result: resultOf(record), record };
+  }
+
+  /**
+   * Applies a record's effect: for a new operation just decided, or for one
+   * read back from the journal. Trades are re-walked (the book is the same,
+   * so the fills are), which replay checks against what was recorded.
+   */
+  apply(record: NewRecord): { symbol: string; side: Side; execution: RawExecution; ended: number[] } | undefined {
+    this.now = record.at;
+    const cmd = record.cmd;
+    this.counters.operations++;
+    switch (cmd.type) {
+      case 'add':
+        this.engine.add(cmd.orderId, cmd.symbol, cmd.side, cmd.amount, parsePrice(cmd.price), cmd.source);
+        return undefined;
+      case 'remove':
+        this.engine.remove(cmd.orderId);
+        return undefined;
+      case 'modify': {
+        const outcome = this.engine.modify(cmd.orderId, cmd.amount, cmd.price === undefined ? undefined : parsePrice(cmd.price));
+        if (!record.res) record.res = { order: outcome.removed ? null : orderView(outcome.entry), removed: outcome.removed };
+        return undefined;
+      }
+      case 'quote': {
+        const quote = record.res as QuoteView;
+        this.counters.nextQuoteId = Math.max(this.counters.nextQuoteId, quote.quoteId + 1);
+        this.counters.quotes++;
+        return undefined;
+      }
+      case 'trade':
+      case 'tradeQuote': {
+        const stored = record.res as TradeView | undefined;
+        const request = stored ?? (cmd.type === 'trade' ? { symbol: cmd.symbol, side: cmd.side, requested: cmd.amount } : undefined);
+        if (!request) throw new OmsError('INTERNAL', `trade record for quote ${(cmd as TradeQuoteCommand).quoteId} has no result`);
+        const partial = stored ? true : (cmd as Command & { type: 'trade' }).partial;
+        const execution = this.engine.trade(request.symbol, request.side, request.requested, partial);
+        if (stored && (execution.filled !== stored.filled || formatScaled(execution.total) !== stored.total)) {
+          throw new OmsError('STATE_CORRUPT', `trade ${stored.tradeId} does not replay to what was recorded (${stored.filled} for ${stored.total})`);
+        }
+        this.counters.nextTradeId = stored ? Math.max(this.counters.nextTradeId, stored.tradeId + 1) : this.counters.nextTradeId + 1;
+        this.counters.trades++;
+        const ended = execution.fills.filter((fill) => !this.engine.get(fill.orderId)).map((fill) => fill.orderId);
+        return { symbol: request.symbol, side: request.side, execution, ended };
+      }
+    }
+  }
+
+  private executionView(symbol: string, side: Side, raw: RawExecution): Execution {
+    return {
+      symbol,
+      side,
+      requested: raw.requested,
+      filled: raw.filled,
+      total: formatScaled(raw.total),
+      partial: raw.filled < raw.requested,
+      fills: raw.fills.map(fillView),
+    };
+  }
+
+  /** Read-only pricing with fills: what `oms price` shows. */
+  price(symbol: string, side: Side, amount: number, partial: boolean): Execution {
+    return this.executionView(symbol, side, this.engine.preview(symbol, side, amount, partial));
+  }
+
+  /** An order, live or how it went. */
+  orderStatus(orderId: number): OrderStatus {
+    const entry = this.engine.get(orderId);
+    if (entry) return { status: 'live', order: orderView(entry) };
+    const added = this.archive.orderAdded(orderId);
+    const ended = this.archive.orderEnded(orderId);
+    if (!added || !ended) {
+      throw new OmsError('ORDER_NOT_FOUND', `order ${orderId} not found`, { field: 'orderId', value: String(orderId) });
+    }
+    const filled = ended.cmd.type === 'trade' || ended.cmd.type === 'tradeQuote';
+    return {
+      status: filled ? 'filled' : 'removed',
+      order: (resultOf(added) as Result & { type: 'add' }).order,
+      endedAt: iso(ended.at),
+      endedBy: { opId: ended.op, tradeId: filled ? (ended.res as TradeView).tradeId : null },
+      how: describeEnd(orderId, ended),
+    };
+  }
+
+  private goneMessage(orderId: number): string {
+    const ended = this.archive.orderEnded(orderId);
+    if (ended) return describeEnd(orderId, ended);
+    throw new OmsError('ORDER_NOT_FOUND', `order ${orderId} not found: it never existed`, { field: 'orderId', value: String(orderId) });
+  }
+}

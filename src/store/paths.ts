@@ -1,0 +1,37 @@
+// Where a state lives: the snapshot path the user names, and its companion
+// files named from its stem (the path less a final `.json`), as SPEC §2 says.
+
+import path from 'node:path';
+
+export interface StatePaths {
+  snapshot: string;
+  journal: string;
+  lock: string;
+  index: string;
+  dir: string;
+  stem: string;
+}
+
+export const DEFAULT_STATE = 'oms-state.json';
+
+export function resolveStatePath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag || env['OMS_STATE'] || DEFAULT_STATE;
+}
+
+export function statePaths(snapshot: string): StatePaths {
+  const absolute = path.resolve(snapshot);
+  const stem = absolute.endsWith('.json') ? absolute.slice(0, -'.json'.length) : absolute;
+  return {
+    snapshot: absolute,
+    journal: `${stem}.journal`,
+    lock: `${stem}.lock`,
+    index: `${stem}.index`,
+    dir: path.dirname(absolute),
+    stem,
+  };
+}
+
+/** A temp file beside `target`, unique to this process and call. */
+export function tempPathFor(target: string): string {
+  return `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+}

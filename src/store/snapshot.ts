@@ -1,0 +1,154 @@
+// The snapshot (STEM.json): the live orders and counters as of one journal
+// offset, read and written through lowdb with our own durable adapter (the
+// stock adapters do not fsync). Orders are rows of fields, one row per line,
+// in priority order per book side, so reloading is appending in order and a
+// million live orders stay small.
+
+import fs from 'node:fs';
+import { LowSync, type SyncAdapter } from 'lowdb';
+import { OmsError } from '../core/errors.js';
+import type { Ledger, LedgerCounters } from '../core/ledger.js';
+import type { Convention, Side } from '../core/types.js';
+import { ioError, replaceFile } from './durable.js';
+
+export const SNAPSHOT_SCHEMA = 1;
+
+/** [orderId, symbol index, 0 Buy | 1 Sell, amount, price in 1e-8 units, source, acceptedAt ms] */
+export type OrderRow = [number, number, 0 | 1, number, number, string | null, number];
+
+export interface Snapshot {
+  oms: 'state';
+  schema: number;
+  convention: Convention;
+  journalId: string;
+  createdAt: string;
+  /** The journal up to this byte offset (and sequence number) is folded in. */
+  journalOffset: number;
+  counters: LedgerCounters;
+  symbols: string[];
+  orders: OrderRow[];
+}
+
+function corrupt(file: string, problem: string, line?: number): OmsError {
+  return new OmsError('STATE_CORRUPT', `${file}: ${problem}${line ? ` (line ${line})` : ''}`, { file, ...(line ? { line } : {}) });
+}
+
+/** Line of a JSON.parse failure, from the position V8 reports. */
+function lineOf(text: string, error: unknown): number | undefined {
+  const match = /position (\d+)/.exec(String((error as Error).message));
+  if (!match) return text.length ? text.split('\n').length : 1;
+  return text.slice(0, Number(match[1])).split('\n').length;
+}
+
+export function serializeSnapshot(snapshot: Snapshot): string {
+  const { orders, ...head } = snapshot;
+  const rows = orders.map((row) => JSON.stringify(row)).join(',\n');
+  const headText = JSON.stringify(head);
+  return `${headText.slice(0, -1)},"orders":[\n${rows}\n]}\n`;
+}
+
+export function parseSnapshot(text: string, file: string): Snapshot {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw corrupt(file, 'the snapshot is not valid JSON', lineOf(text, error));
+  }
+  const snapshot = value as Snapshot;
+  if (!snapshot || typeof snapshot !== 'object' || snapshot.oms !== 'state' || typeof snapshot.schema !== 'number') {
+    throw corrupt(file, 'not an oms state file');
+  }
+  if (snapshot.schema > SNAPSHOT_SCHEMA) {
+    throw new OmsError(
+      'STATE_CORRUPT',
+      `${file} was written by a newer oms (schema ${snapshot.schema}; this oms reads up to ${SNAPSHOT_SCHEMA}): upgrade oms; the file is not damaged`,
+      { file },
+    );
+  }
+  if (snapshot.schema < 1) throw corrupt(file, `unknown schema version ${snapshot.schema}`);
+  const counters = snapshot.counters as LedgerCounters | undefined;
+  const countersOk = counters && ['seq', 'nextTradeId', 'nextQuoteId', 'operations', 'trades', 'quotes'].every((key) => Number.isSafeInteger(counters[key as keyof LedgerCounters]));
+  if (
+    (snapshot.convention !== 'document' && snapshot.convention !== 'market') ||
+    typeof snapshot.journalId !== 'string' ||
+    !Number.isSafeInteger(snapshot.journalOffset) ||
+    !countersOk ||
+    !Array.isArray(snapshot.symbols) ||
+    !Array.isArray(snapshot.orders)
+  ) {
+    throw corrupt(file, 'the snapshot is missing fields or has fields of the wrong type');
+  }
+  return snapshot;
+}
+
+/** lowdb adapter: synchronous, fsyncs, replaces the file atomically. */
+export class DurableSnapshotFile implements SyncAdapter<Snapshot> {
+  /** Bytes of the last snapshot read or written, for the checkpoint policy. */
+  size = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly mode: () => number,
+  ) {}
+
+  read(): Snapshot | null {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw ioError(error, this.file, 'read');
+    }
+    this.size = Buffer.byteLength(text);
+    return parseSnapshot(text, this.file);
+  }
+
+  write(data: Snapshot): void {
+    const text = serializeSnapshot(data);
+    replaceFile(this.file, text, this.mode());
+    this.size = Buffer.byteLength(text);
+  }
+}
+
+export function openSnapshot(file: string, mode: () => number): { db: LowSync<Snapshot | null>; adapter: DurableSnapshotFile } {
+  const adapter = new DurableSnapshotFile(file, mode);
+  return { db: new LowSync<Snapshot | null>(adapter as SyncAdapter<Snapshot | null>, null), adapter };
+}
+
+/** The ledger's live orders as rows, in priority order per book side. */
+export function snapshotOf(ledger: Ledger, base: Omit<Snapshot, 'counters' | 'symbols' | 'orders' | 'convention'>): Snapshot {
+  const symbols = ledger.engine.symbols();
+  const symbolIndex = new Map(symbols.map((symbol, i) => [symbol, i]));
+  const orders: OrderRow[] = [];
+  for (const entry of ledger.engine.entries()) {
+    const side = entry.level!.side;
+    orders.push([entry.orderId, symbolIndex.get(side.symbol)!, side.side === 'Buy' ? 0 : 1, entry.amount, entry.price, entry.source, entry.acceptedAt]);
+  }
+  return { ...base, convention: ledger.convention, counters: { ...ledger.counters }, symbols, orders };
+}
+
+/** Puts a snapshot's orders into a fresh ledger. */
+export function restoreOrders(ledger: Ledger, snapshot: Snapshot, file: string): void {
+  const sides: Side[] = ['Buy', 'Sell'];
+  snapshot.orders.forEach((row, i) => {
+    const [orderId, symbolIndex, side, amount, price, source, acceptedAt] = row;
+    const symbol = snapshot.symbols[symbolIndex];
+    const sideName = sides[side];
+    if (
+      !Array.isArray(row) ||
+      symbol === undefined ||
+      sideName === undefined ||
+      !Number.isSafeInteger(orderId) ||
+      !Number.isSafeInteger(amount) ||
+      amount <= 0 ||
+      !Number.isSafeInteger(price) ||
+      price <= 0 ||
+      (source !== null && typeof source !== 'string') ||
+      !Number.isFinite(acceptedAt) ||
+      ledger.engine.get(orderId)
+    ) {
+      throw corrupt(file, `order row ${i + 1} is damaged`, i + 2);
+    }
+    ledger.engine.restore(orderId, symbol, sideName, amount, price, source, acceptedAt);
+  });
+}
