@@ -52,6 +52,13 @@ export interface OperationRecord {
 
 export type NewRecord = Omit<OperationRecord, 'seq'>;
 
+interface TradeRequest {
+  symbol: string;
+  side: Side;
+  amount: number;
+  partial: boolean;
+}
+
 export type Result =
   | { type: 'add'; order: Order }
   | { type: 'modify'; order: Order | null; removed: boolean }
@@ -270,7 +277,7 @@ export class Ledger {
   ): Outcome {
     // Rejects for liquidity before anything moves.
     this.engine.measure(request.symbol, request.side, request.amount, request.partial);
-    return this.commit({ at, op: opId, cmd: command }, { client: request.client, quoteId });
+    return this.commit({ at, op: opId, cmd: command }, { ...request, quoteId });
   }
 
   private tradeQuote(command: TradeQuoteCommand, opId: string, at: number): Outcome {
@@ -315,8 +322,8 @@ export class Ledger {
   }
 
   /** Applies a new record, completes its result and counts it. */
-  private commit(record: NewRecord, trade?: { client: string | null; quoteId: number | null }): Outcome {
-    const raw = this.apply(record);
+  private commit(record: NewRecord, trade?: TradeRequest & { client: string | null; quoteId: number | null }): Outcome {
+    const raw = this.apply(record, trade);
     if (raw && trade) {
       const view = this.executionView(raw.symbol, raw.side, raw.execution);
       record.res = {
@@ -343,7 +350,7 @@ export class Ledger {
    * read back from the journal. Trades are re-walked (the book is the same,
    * so the fills are), which replay checks against what was recorded.
    */
-  apply(record: NewRecord): { symbol: string; side: Side; execution: RawExecution; ended: number[] } | undefined {
+  apply(record: NewRecord, fresh?: TradeRequest): { symbol: string; side: Side; execution: RawExecution; ended: number[] } | undefined {
     this.now = record.at;
     const cmd = record.cmd;
     this.counters.operations++;
@@ -368,10 +375,11 @@ export class Ledger {
       case 'trade':
       case 'tradeQuote': {
         const stored = record.res as TradeView | undefined;
-        const request = stored ?? (cmd.type === 'trade' ? { symbol: cmd.symbol, side: cmd.side, requested: cmd.amount } : undefined);
-        if (!request) throw new OmsError('INTERNAL', `trade record for quote ${(cmd as TradeQuoteCommand).quoteId} has no result`);
-        const partial = stored ? true : (cmd as Command & { type: 'trade' }).partial;
-        const execution = this.engine.trade(request.symbol, request.side, request.requested, partial);
+        // A recorded trade is re-walked allowing partial: it filled what it
+        // recorded on this same book, so it fills the same again.
+        const request = stored ? { symbol: stored.symbol, side: stored.side, amount: stored.requested, partial: true } : fresh;
+        if (!request) throw new OmsError('STATE_CORRUPT', `trade operation ${record.op} has no recorded result`);
+        const execution = this.engine.trade(request.symbol, request.side, request.amount, request.partial);
         if (stored && (execution.filled !== stored.filled || formatScaled(execution.total) !== stored.total)) {
           throw new OmsError('STATE_CORRUPT', `trade ${stored.tradeId} does not replay to what was recorded (${stored.filled} for ${stored.total})`);
         }

@@ -19,7 +19,7 @@ import { WriterLock, readHolder } from './lock.js';
 import { statePaths, type StatePaths } from './paths.js';
 import { readLinesBackward } from './reverse-lines.js';
 import { openSnapshot, restoreOrders, snapshotOf, SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.js';
-import type { HistoryQuery, InitResult, StateStatus, StateStore, StoreOptions, Transaction, WriteOptions } from './store.js';
+import type { HistoryQuery, InitResult, StateStatus, StateStore, StoreOptions, StoreStats, Transaction, WriteOptions } from './store.js';
 
 /** Journal bytes after the snapshot that trigger a checkpoint: at least this... */
 const CHECKPOINT_MIN_BYTES = 64 * 1024;
@@ -49,6 +49,7 @@ interface Loaded {
 
 export class FileStore implements StateStore, Archive {
   readonly paths: StatePaths;
+  readonly stats: StoreStats = { commits: 0, operations: 0, fsyncs: 0, checkpoints: 0 };
   private readonly clock: () => number;
   private loaded: Loaded | undefined;
   /** The in-memory state ran ahead of the journal (an aborted batch): reload. */
@@ -439,6 +440,7 @@ export class FileStore implements StateStore, Archive {
     loaded.snapshotOffset = loaded.end;
     loaded.snapshotSize = this.snapshot.adapter.size;
     loaded.tail = new MemoryIndex();
+    this.stats.checkpoints++;
   }
 
   /** Called by a transaction that could not finish: the memory state is ahead of the file. */
@@ -523,6 +525,9 @@ class FileTransaction implements Transaction {
       throw error;
     }
     this.loaded.end = this.writer.end;
+    this.store.stats.commits++;
+    this.store.stats.fsyncs++;
+    this.store.stats.operations += this.records;
   }
 
   private rollback(): void {

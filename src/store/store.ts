@@ -73,9 +73,21 @@ export interface InitResult {
   convention: Convention;
 }
 
+/** Counters since the store was opened (for `oms serve`'s /metrics). */
+export interface StoreStats {
+  /** Writes that committed at least one operation. */
+  commits: number;
+  /** Operations committed. */
+  operations: number;
+  /** fsync calls on the journal. */
+  fsyncs: number;
+  checkpoints: number;
+}
+
 export interface StateStore {
   /** Where the state lives, for messages. */
   readonly location: string;
+  readonly stats: StoreStats;
   /** The latest committed state, without taking the writer lock. */
   read(): Promise<Ledger>;
   /** Takes the writer lock, catches up, runs `work`, commits, releases. */

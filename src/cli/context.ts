@@ -1,0 +1,114 @@
+// What every command gets from the wiring: the global options already
+// checked, the output streams (injected, so a command runs in a test without
+// spawning), the colour scheme, notices that honour --quiet, and the store.
+
+import { OmsError } from '../core/errors.js';
+import { parseOpId } from '../core/fields.js';
+import { FileStore } from '../store/file-store.js';
+import { resolveStatePath } from '../store/paths.js';
+import type { StateStore } from '../store/store.js';
+import { colorLevel, makeTheme, type Theme } from './theme.js';
+
+export interface OutputStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface Io {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+/** The global options as commander parsed them. */
+export interface GlobalOptions {
+  state?: string;
+  json?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  input?: boolean;
+  opId?: string;
+  lockTimeout?: string;
+}
+
+export function parseLockTimeout(input: string | undefined): number {
+  if (input === undefined) return 10_000;
+  if (!/^\d+(\.\d+)?$/.test(input) || Number(input) > 86_400) {
+    throw new OmsError('INVALID_ARGUMENT', `lock-timeout: ${JSON.stringify(input)} is not a number of seconds (0 to 86400)`, {
+      field: 'lock-timeout',
+      value: input,
+    });
+  }
+  return Math.round(Number(input) * 1000);
+}
+
+export class CliContext {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly interactiveAllowed: boolean;
+  readonly theme: Theme;
+  /** Tables get borders only for a person at a terminal. */
+  readonly decorated: boolean;
+  readonly statePath: string;
+  readonly lockTimeoutMs: number;
+  private readonly rawOpId: string | undefined;
+  /** Set by a command that answers SIGINT/SIGTERM itself (serve drains and exits 0). */
+  signalHandled = false;
+  private openedStore: StateStore | undefined;
+
+  constructor(
+    readonly io: Io,
+    globals: GlobalOptions,
+    /** The command line, recorded in the lock so waiters see who holds it. */
+    readonly commandLine: string,
+    readonly signal: AbortSignal,
+  ) {
+    this.json = globals.json === true;
+    this.quiet = globals.quiet === true;
+    this.interactiveAllowed = globals.input !== false;
+    const isTTY = io.stdout.isTTY === true;
+    this.theme = makeTheme(colorLevel({ color: globals.color !== false, isTTY, env: io.env }));
+    this.decorated = isTTY && io.env['TERM'] !== 'dumb';
+    this.statePath = resolveStatePath(globals.state, io.env);
+    this.lockTimeoutMs = parseLockTimeout(globals.lockTimeout);
+    this.rawOpId = globals.opId;
+    if (this.rawOpId !== undefined) parseOpId(this.rawOpId, 'op-id');
+  }
+
+  /** The --op-id given, checked. */
+  get opId(): string | undefined {
+    return this.rawOpId;
+  }
+
+  /** For commands where --op-id means nothing (import has its own ids). */
+  refuseOpId(command: string, why: string): void {
+    if (this.rawOpId !== undefined) {
+      throw new OmsError('INVALID_ARGUMENT', `op-id: --op-id does not apply to ${command}: ${why}`, { field: 'op-id', value: this.rawOpId });
+    }
+  }
+
+  notice(message: string): void {
+    if (!this.quiet) this.io.stderr.write(`${this.theme.dim(message)}\n`);
+  }
+
+  warn(message: string): void {
+    this.io.stderr.write(`${this.theme.warn(message)}\n`);
+  }
+
+  store(): StateStore {
+    this.openedStore ??= new FileStore(this.statePath, {
+      lockTimeoutMs: this.lockTimeoutMs,
+      command: this.commandLine,
+      notice: (message) => this.notice(message),
+      signal: this.signal,
+      onLockWait: (holder) =>
+        this.notice(`waiting for the state lock held by pid ${holder.pid} on ${holder.host} ("${holder.command}") since ${holder.since}`),
+    });
+    return this.openedStore;
+  }
+
+  close(): void {
+    this.openedStore?.close();
+  }
+}

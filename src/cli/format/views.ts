@@ -1,0 +1,129 @@
+// Text for the domain's shapes (orders, fills, quotes, trades, books), shared
+// by the commands and the interactive mode so an order reads the same
+// wherever it is shown.
+
+import { formatScaled, parsePrice } from '../../core/decimal.js';
+import type { QuoteView, TradeView } from '../../core/ledger.js';
+import type { BookView, Execution, Fill, Order, PriceLevelView } from '../../core/types.js';
+import type { CliContext } from '../context.js';
+import { renderTable, type Column } from './table.js';
+
+export function describeOrder(ctx: CliContext, order: Order): string {
+  const source = order.source === null ? '' : ` from ${JSON.stringify(order.source)}`;
+  return `order ${order.orderId}: ${order.symbol} ${ctx.theme.side(order.side)} ${order.amount} @ ${order.price}${source}`;
+}
+
+const ORDER_COLUMNS: Column[] = [
+  { title: 'Order', align: 'right' },
+  { title: 'Symbol' },
+  { title: 'Side' },
+  { title: 'Amount', align: 'right' },
+  { title: 'Price', align: 'right' },
+  { title: 'Source' },
+  { title: 'Accepted' },
+];
+
+export function orderRow(ctx: CliContext, order: Order): string[] {
+  return [String(order.orderId), order.symbol, ctx.theme.side(order.side), String(order.amount), order.price, order.source ?? '', order.acceptedAt];
+}
+
+export function ordersTable(ctx: CliContext, orders: Order[]): Promise<string> {
+  return renderTable(ctx, ORDER_COLUMNS, orders.map((order) => orderRow(ctx, order)));
+}
+
+/** Fills grouped by price level: what a quote shows. */
+export function levelFills(fills: Fill[]): { price: string; amount: bigint; orders: number }[] {
+  const levels: { price: string; amount: bigint; orders: number }[] = [];
+  for (const fill of fills) {
+    const last = levels[levels.length - 1];
+    if (last && last.price === fill.price) {
+      last.amount += BigInt(fill.amount);
+      last.orders++;
+    } else {
+      levels.push({ price: fill.price, amount: BigInt(fill.amount), orders: 1 });
+    }
+  }
+  return levels;
+}
+
+function subtotal(price: string, amount: bigint): string {
+  return formatScaled(BigInt(parsePrice(price)) * amount);
+}
+
+export async function executionText(ctx: CliContext, title: string, execution: Execution): Promise<string> {
+  const lines = [title];
+  if (execution.fills.length > 0) {
+    const rows = levelFills(execution.fills).map((level) => [level.price, level.amount.toString(), String(level.orders), subtotal(level.price, level.amount)]);
+    lines.push(
+      await renderTable(
+        ctx,
+        [
+          { title: 'Price', align: 'right' },
+          { title: 'Amount', align: 'right' },
+          { title: 'Orders', align: 'right' },
+          { title: 'Subtotal', align: 'right' },
+        ],
+        rows,
+      ),
+    );
+  }
+  const short = execution.partial ? ctx.theme.warn(` (partial: ${execution.filled} of ${execution.requested})`) : '';
+  lines.push(`Total: ${ctx.theme.heading(execution.total)} for ${execution.filled}${short}`);
+  return lines.join('\n');
+}
+
+export function quoteText(ctx: CliContext, quote: QuoteView): Promise<string> {
+  const client = quote.client === null ? '' : ` for ${JSON.stringify(quote.client)}`;
+  return executionText(ctx, `Quote ${quote.quoteId}${client}: ${quote.symbol} ${ctx.theme.side(quote.side)} ${quote.requested}`, quote).then(
+    (text) => `${text}\nExpires at ${quote.expiresAt}. To trade it: oms trade --quote ${quote.quoteId}`,
+  );
+}
+
+export async function tradeText(ctx: CliContext, trade: TradeView): Promise<string> {
+  const client = trade.client === null ? '' : ` for ${JSON.stringify(trade.client)}`;
+  const quote = trade.quoteId === null ? '' : ` (quote ${trade.quoteId})`;
+  const head = `Trade ${trade.tradeId}${client}${quote}: ${trade.symbol} ${ctx.theme.side(trade.side)} ${trade.requested}`;
+  const fills = trade.fills.length
+    ? await renderTable(
+        ctx,
+        [
+          { title: 'Order', align: 'right' },
+          { title: 'Amount', align: 'right' },
+          { title: 'Price', align: 'right' },
+        ],
+        trade.fills.map((fill) => [String(fill.orderId), String(fill.amount), fill.price]),
+      )
+    : '';
+  const short = trade.partial ? ctx.theme.warn(` (partial: ${trade.filled} of ${trade.requested})`) : '';
+  return [head, fills, `Total: ${ctx.theme.heading(trade.total)} for ${trade.filled}${short}`].filter(Boolean).join('\n');
+}
+
+function levelRows(levels: PriceLevelView[]): string[][] {
+  return levels.map((level) => [level.price, level.amount, String(level.orderCount)]);
+}
+
+export async function bookText(ctx: CliContext, book: BookView, withOrders: boolean): Promise<string> {
+  const parts = [ctx.theme.heading(`${book.symbol} (${book.convention} convention)`)];
+  for (const [side, levels] of [['Buy', book.buy], ['Sell', book.sell]] as const) {
+    const ascending = book.convention === 'document' ? side === 'Buy' : side === 'Sell';
+    parts.push(`${ctx.theme.side(side, `${side} side`)} ${ctx.theme.dim(ascending ? '(lowest price first)' : '(highest price first)')}`);
+    if (levels.length === 0) {
+      parts.push(ctx.theme.dim('  (empty)'));
+    } else if (withOrders) {
+      parts.push(await ordersTable(ctx, levels.flatMap((level) => level.orders ?? [])));
+    } else {
+      parts.push(
+        await renderTable(
+          ctx,
+          [
+            { title: 'Price', align: 'right' },
+            { title: 'Amount', align: 'right' },
+            { title: 'Orders', align: 'right' },
+          ],
+          levelRows(levels),
+        ),
+      );
+    }
+  }
+  return parts.join('\n');
+}

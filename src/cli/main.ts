@@ -1,0 +1,27 @@
+// The process around runCli: real streams, signals, a closed stdout, the exit code.
+
+import fs from 'node:fs';
+import { runCli } from './run.js';
+import { SIGNAL_EXIT } from './exit-codes.js';
+
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (controller.signal.aborted) process.exit(SIGNAL_EXIT[signal]);
+    controller.abort(signal);
+    // A command that does not reach a point where it notices gets a moment, then goes.
+    setTimeout(() => process.exit(SIGNAL_EXIT[signal]), 5_000).unref();
+  });
+}
+
+// `oms orders | head`: the reader went away; that is the end, not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+const { version } = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }, {
+  version,
+  signal: controller.signal,
+});

@@ -1,0 +1,75 @@
+// Runs one command line: parse, dispatch, print, and turn whatever went wrong
+// into the right exit code and, with --json, one JSON error document. Takes
+// its streams as arguments so tests can run it in process.
+
+import { CommanderError } from 'commander';
+import { OmsError } from '../core/errors.js';
+import { CliContext, type GlobalOptions, type Io } from './context.js';
+import { errorJson, exitCodeOf, SIGNAL_EXIT, toOmsError } from './exit-codes.js';
+import { emit } from './output.js';
+import { buildProgram } from './program.js';
+import { makeTheme, colorLevel } from './theme.js';
+
+export interface RunOptions {
+  version: string;
+  /** Aborted with the signal's name as reason when SIGINT/SIGTERM arrives. */
+  signal: AbortSignal;
+}
+
+function wantsJson(argv: string[]): boolean {
+  return argv.includes('--json');
+}
+
+function report(io: Io, argv: string[], error: OmsError): void {
+  const theme = makeTheme(colorLevel({ color: !argv.includes('--no-color'), isTTY: io.stderr.isTTY === true, env: io.env }));
+  io.stderr.write(`${theme.bad('oms: error:')} ${error.message}\n`);
+  for (const problem of error.details.problems ?? []) io.stderr.write(`${problem.file}:${problem.line}: ${problem.field}: ${problem.message}\n`);
+  if (error.details.moreProblems) io.stderr.write(`... and ${error.details.moreProblems} more problems\n`);
+  if (error.code === 'INTERNAL' && io.env['OMS_DEBUG']) io.stderr.write(`${error.stack ?? ''}\n`);
+  if (wantsJson(argv)) io.stdout.write(`${JSON.stringify(errorJson(error))}\n`);
+}
+
+export async function runCli(argv: string[], io: Io, options: RunOptions): Promise<number> {
+  let ctx: CliContext | undefined;
+  const program = buildProgram(options.version, async (load, commandOptions, command) => {
+    const globals = command.optsWithGlobals() as GlobalOptions;
+    ctx = new CliContext(io, globals, ['oms', ...argv].join(' '), options.signal);
+    const run = await load();
+    const output = await run(commandOptions as never, ctx);
+    await emit(ctx, output);
+  });
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride();
+    command.configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  }
+
+  if (argv.length === 0) {
+    if (io.stdin.isTTY && io.stdout.isTTY) return runCli(['interactive'], io, options);
+    io.stderr.write(program.helpInformation());
+    io.stderr.write('\noms: no command given, and no terminal for interactive mode: give a command (see above)\n');
+    return 2;
+  }
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0;
+      if (wantsJson(argv)) {
+        const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+        io.stdout.write(`${JSON.stringify(errorJson(new OmsError('INVALID_ARGUMENT', message)))}\n`);
+      }
+      return 2;
+    }
+    const failure = toOmsError(error);
+    report(io, argv, failure);
+    return exitCodeOf(failure, options.signal.aborted ? String(options.signal.reason) : undefined);
+  } finally {
+    ctx?.close();
+  }
+  if (options.signal.aborted && !ctx?.signalHandled) return SIGNAL_EXIT[String(options.signal.reason)] ?? 130;
+  return 0;
+}

@@ -1,0 +1,59 @@
+// Spawning the real built `oms` on temp state files, for end-to-end tests.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa, type Result } from 'execa';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const OMS = path.join(ROOT, 'bin/oms.js');
+
+export interface TempState {
+  dir: string;
+  state: string;
+  cleanup(): void;
+}
+
+export function tempState(name = 'state.json'): TempState {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oms-test-'));
+  return { dir, state: path.join(dir, name), cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface OmsOptions {
+  state?: string;
+  input?: string;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  timeout?: number;
+}
+
+/** Runs `oms` with args (and --state if given); never throws on a non-zero exit. */
+export function oms(args: string[], options: OmsOptions = {}): Promise<Result> {
+  const stateArgs = options.state ? ['--state', options.state] : [];
+  return execa(process.execPath, [OMS, ...stateArgs, ...args], {
+    reject: false,
+    input: options.input ?? '',
+    cwd: options.cwd ?? ROOT,
+    timeout: options.timeout ?? 30_000,
+    env: { NO_COLOR: undefined, FORCE_COLOR: undefined, OMS_STATE: undefined, CI: undefined, ...options.env },
+    extendEnv: true,
+  });
+}
+
+/** Runs `oms --json ...` and parses stdout (which must be exactly one JSON document). */
+export async function omsJson(args: string[], options: OmsOptions = {}): Promise<{ result: Result; json: any }> {
+  const result = await oms(['--json', ...args], options);
+  return { result, json: JSON.parse(String(result.stdout)) };
+}
+
+/** The bytes of every file of a state, to assert that a failure changed nothing. */
+export function stateFiles(state: string): Record<string, string> {
+  const dir = path.dirname(state);
+  const out: Record<string, string> = {};
+  for (const name of fs.readdirSync(dir).sort()) {
+    const file = path.join(dir, name);
+    if (fs.statSync(file).isFile()) out[name] = fs.readFileSync(file).toString('base64');
+  }
+  return out;
+}
