@@ -342,15 +342,16 @@ export class FileStore implements StateStore, Archive {
         loaded = this.current(true) as Loaded;
       }
       if (options.bulk) loaded.index?.loadFully();
-      const tx = new FileTransaction(this, loaded, this.clock, options);
+      const atomic = options.atomic === true || options.dryRun === true;
+      const tx = new FileTransaction(this, loaded, this.clock, { ...options, atomic });
       let result: T;
       try {
         result = await work(tx);
       } catch (error) {
-        tx.close(options.atomic !== true);
+        tx.close(!atomic);
         throw error;
       }
-      tx.close(true);
+      tx.close(options.dryRun !== true);
       this.checkpointQuietly(loaded);
       return result;
     } finally {

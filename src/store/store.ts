@@ -29,6 +29,8 @@ export interface WriteOptions {
   batchName?: string;
   /** Many operations follow: load lookup structures whole first. */
   bulk?: boolean;
+  /** Run everything as an atomic batch, then roll it back: nothing is committed. */
+  dryRun?: boolean;
   /** Convention for a state this write creates; the default is document. */
   convention?: Convention;
 }
