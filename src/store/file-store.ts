@@ -352,7 +352,8 @@ export class FileStore implements StateStore, Archive {
         throw error;
       }
       tx.close(options.dryRun !== true);
-      this.checkpointQuietly(loaded);
+      // After a rollback the memory state is ahead of the journal: never snapshot it.
+      if (!this.stale) this.checkpointQuietly(loaded);
       return result;
     } finally {
       lock.release();
