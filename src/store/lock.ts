@@ -83,6 +83,13 @@ export function readHolder(path: string): LockHolder | undefined {
   }
 }
 
+// Locks this process holds, released if it exits without reaching `release`
+// (process.exit after a second signal, an uncaught error).
+const held = new Set<WriterLock>();
+process.on('exit', () => {
+  for (const lock of held) lock.release();
+});
+
 export class WriterLock {
   private heartbeat: NodeJS.Timeout | undefined;
   private released = false;
@@ -100,6 +107,7 @@ export class WriterLock {
       }
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
+    held.add(this);
   }
 
   static async acquire(path: string, options: LockOptions): Promise<WriterLock> {
@@ -143,6 +151,7 @@ export class WriterLock {
   release(): void {
     if (this.released) return;
     this.released = true;
+    held.delete(this);
     if (this.heartbeat) clearInterval(this.heartbeat);
     try {
       const current = parseHolder(fs.readFileSync(this.path, 'utf8'));
