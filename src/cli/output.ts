@@ -8,6 +8,8 @@ export interface CommandOutput {
   /** The --json document; undefined when the command already wrote its data (CSV to stdout). */
   json: unknown;
   text(ctx: CliContext): string | Promise<string>;
+  /** A finding rather than a failure that still exits non-zero (doctor on a damaged state: 4). */
+  exitCode?: number;
 }
 
 export async function emit(ctx: CliContext, output: CommandOutput): Promise<void> {

@@ -31,12 +31,14 @@ function report(io: Io, argv: string[], error: OmsError): void {
 
 export async function runCli(argv: string[], io: Io, options: RunOptions): Promise<number> {
   let ctx: CliContext | undefined;
+  let exitCode = 0;
   const program = buildProgram(options.version, async (load, commandOptions, command) => {
     const globals = command.optsWithGlobals() as GlobalOptions;
     ctx = new CliContext(io, globals, ['oms', ...argv].join(' '), options.signal);
     const run = await load();
     const output = await run(commandOptions as never, ctx);
     await emit(ctx, output);
+    exitCode = output.exitCode ?? 0;
   });
   for (const command of [program, ...program.commands]) {
     command.exitOverride();
@@ -71,5 +73,5 @@ export async function runCli(argv: string[], io: Io, options: RunOptions): Promi
     ctx?.close();
   }
   if (options.signal.aborted && !ctx?.signalHandled) return SIGNAL_EXIT[String(options.signal.reason)] ?? 130;
-  return 0;
+  return exitCode;
 }

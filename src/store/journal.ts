@@ -149,6 +149,8 @@ export function scanJournal(
   end: number,
   afterSeq: number,
   visit: (record: OperationRecord, offset: number) => void,
+  /** Called after each complete transaction with the offset just past it. */
+  onTransaction?: (end: number, seq: number) => void,
 ): TailScan {
   const reader = new LineReader(fd, start, end);
   let seq = afterSeq;
@@ -186,6 +188,7 @@ export function scanJournal(
       position = line.next;
     }
     seq++;
+    onTransaction?.(position, seq);
   }
   return { end: position, seq, tornBytes: end - position };
 }

@@ -1,2 +1,44 @@
-// placeholder replaced below
-export async function runDoctor(): Promise<never> { throw new Error('doctor: not built yet'); }
+// oms doctor: verify a state and explain what was found (exit 0 healthy, 4
+// damaged); --salvage writes a new healthy state from what is intact.
+
+import { diagnose, type Finding } from '../../store/doctor.js';
+import { salvage } from '../../store/salvage.js';
+import type { CliContext } from '../context.js';
+import type { CommandOutput } from '../output.js';
+
+export interface DoctorOptions {
+  salvage?: string;
+}
+
+function findingLine(ctx: CliContext, finding: Finding): string {
+  const mark = finding.severity === 'damage' ? ctx.theme.bad('DAMAGE') : finding.severity === 'note' ? ctx.theme.warn('note  ') : ctx.theme.good('ok    ');
+  const where = finding.line !== undefined ? ` (line ${finding.line}${finding.byte !== undefined ? `, byte ${finding.byte}` : ''})` : finding.byte !== undefined ? ` (byte ${finding.byte})` : '';
+  return `${mark} ${finding.part}: ${finding.message}${where}`;
+}
+
+export async function runDoctor(options: DoctorOptions, ctx: CliContext): Promise<CommandOutput> {
+  if (options.salvage !== undefined) {
+    const report = salvage(ctx.statePath, options.salvage);
+    return {
+      json: report,
+      text: () =>
+        [
+          `Wrote ${report.to} from ${report.from} (starting from the old ${report.base})`,
+          `Kept ${report.operations} operations up to operation ${report.lastOperation}; ${report.liveOrders} live orders`,
+          ...(report.leftOut.length ? ['Left out:', ...report.leftOut.map((line) => `  - ${line}`)] : ['Nothing was left out']),
+        ].join('\n'),
+    };
+  }
+  const report = diagnose(ctx.statePath);
+  return {
+    json: report,
+    exitCode: report.healthy ? 0 : 4,
+    text: () =>
+      [
+        ...report.findings.map((finding) => findingLine(ctx, finding)),
+        report.healthy
+          ? ctx.theme.good(`healthy: ${report.liveOrders} live orders, ${report.operations} operations`)
+          : ctx.theme.bad(`damaged: see above; oms doctor --salvage NEWPATH writes a new state from what is intact`),
+      ].join('\n'),
+  };
+}
