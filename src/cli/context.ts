@@ -7,7 +7,7 @@ import { parseOpId } from '../core/fields.js';
 import { FileStore } from '../store/file-store.js';
 import { resolveStatePath } from '../store/paths.js';
 import type { StateStore } from '../store/store.js';
-import { colorLevel, makeTheme, type Theme } from './theme.js';
+import { colorLevel, loadTheme, type Theme } from './theme.js';
 
 export interface OutputStream {
   write(chunk: string): unknown;
@@ -57,18 +57,25 @@ export class CliContext {
   signalHandled = false;
   private openedStore: StateStore | undefined;
 
+  /** Builds a context; loads the colour library only when colour is on. */
+  static async create(io: Io, globals: GlobalOptions, commandLine: string, signal: AbortSignal): Promise<CliContext> {
+    const theme = await loadTheme(colorLevel({ color: globals.color !== false, isTTY: io.stdout.isTTY === true, env: io.env }));
+    return new CliContext(io, globals, commandLine, signal, theme);
+  }
+
   constructor(
     readonly io: Io,
     globals: GlobalOptions,
     /** The command line, recorded in the lock so waiters see who holds it. */
     readonly commandLine: string,
     readonly signal: AbortSignal,
+    theme: Theme,
   ) {
     this.json = globals.json === true;
     this.quiet = globals.quiet === true;
     this.interactiveAllowed = globals.input !== false;
     const isTTY = io.stdout.isTTY === true;
-    this.theme = makeTheme(colorLevel({ color: globals.color !== false, isTTY, env: io.env }));
+    this.theme = theme;
     this.decorated = isTTY && io.env['TERM'] !== 'dumb';
     this.statePath = resolveStatePath(globals.state, io.env);
     this.lockTimeoutMs = parseLockTimeout(globals.lockTimeout);

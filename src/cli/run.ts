@@ -8,7 +8,7 @@ import { CliContext, type GlobalOptions, type Io } from './context.js';
 import { errorJson, exitCodeOf, SIGNAL_EXIT, toOmsError } from './exit-codes.js';
 import { emit } from './output.js';
 import { buildProgram } from './program.js';
-import { makeTheme, colorLevel } from './theme.js';
+import { colorLevel, loadTheme } from './theme.js';
 
 export interface RunOptions {
   version: string;
@@ -20,8 +20,8 @@ function wantsJson(argv: string[]): boolean {
   return argv.includes('--json');
 }
 
-function report(io: Io, argv: string[], error: OmsError): void {
-  const theme = makeTheme(colorLevel({ color: !argv.includes('--no-color'), isTTY: io.stderr.isTTY === true, env: io.env }));
+async function report(io: Io, argv: string[], error: OmsError): Promise<void> {
+  const theme = await loadTheme(colorLevel({ color: !argv.includes('--no-color'), isTTY: io.stderr.isTTY === true, env: io.env }));
   io.stderr.write(`${theme.bad('oms: error:')} ${error.message}\n`);
   for (const problem of error.details.problems ?? []) io.stderr.write(`${problem.file}:${problem.line}: ${problem.field}: ${problem.message}\n`);
   if (error.details.moreProblems) io.stderr.write(`... and ${error.details.moreProblems} more problems\n`);
@@ -34,7 +34,7 @@ export async function runCli(argv: string[], io: Io, options: RunOptions): Promi
   let exitCode = 0;
   const program = buildProgram(options.version, async (load, commandOptions, command) => {
     const globals = command.optsWithGlobals() as GlobalOptions;
-    ctx = new CliContext(io, globals, ['oms', ...argv].join(' '), options.signal);
+    ctx = await CliContext.create(io, globals, ['oms', ...argv].join(' '), options.signal);
     const run = await load();
     const output = await run(commandOptions as never, ctx);
     await emit(ctx, output);
@@ -67,7 +67,7 @@ export async function runCli(argv: string[], io: Io, options: RunOptions): Promi
       return 2;
     }
     const failure = toOmsError(error);
-    report(io, argv, failure);
+    await report(io, argv, failure);
     return exitCodeOf(failure, options.signal.aborted ? String(options.signal.reason) : undefined);
   } finally {
     ctx?.close();

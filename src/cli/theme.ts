@@ -2,7 +2,6 @@
 // on only when SPEC §3 allows it (a TTY, no NO_COLOR, no --no-color, TERM not
 // dumb; FORCE_COLOR forces it).
 
-import { Chalk, type ChalkInstance } from 'chalk';
 import type { Side } from '../core/types.js';
 
 export interface Theme {
@@ -30,10 +29,25 @@ export function colorLevel(options: { color: boolean; isTTY: boolean; env: NodeJ
   return /256/.test(env['TERM'] ?? '') ? 2 : 1;
 }
 
-export function makeTheme(level: 0 | 1 | 2 | 3): Theme {
-  const chalk: ChalkInstance = new Chalk({ level });
+const plain = (text: string): string => text;
+
+/** No colour: chalk is not even loaded (most runs are piped). */
+export const PLAIN_THEME: Theme = {
+  enabled: false,
+  side: (side, text = side) => text,
+  heading: plain,
+  dim: plain,
+  good: plain,
+  warn: plain,
+  bad: plain,
+};
+
+export async function loadTheme(level: 0 | 1 | 2 | 3): Promise<Theme> {
+  if (level === 0) return PLAIN_THEME;
+  const { Chalk } = await import('chalk');
+  const chalk = new Chalk({ level });
   return {
-    enabled: level > 0,
+    enabled: true,
     side: (side, text = side) => (side === 'Buy' ? chalk.green(text) : chalk.red(text)),
     heading: (text) => chalk.bold(text),
     dim: (text) => chalk.dim(text),
