@@ -12,7 +12,7 @@ import { ioError } from './durable.js';
 import { FileIndex } from './key-index.js';
 import { readHolder } from './lock.js';
 import { statePaths, type StatePaths } from './paths.js';
-import { parseSnapshot, restoreOrders, snapshotOf, type Snapshot } from './snapshot.js';
+import { parseSnapshot, restoreOrders, snapshotOf, type Snapshot, type SnapshotDocument } from './snapshot.js';
 
 export type Severity = 'ok' | 'note' | 'damage';
 
@@ -128,7 +128,8 @@ export function walkJournal(fd: number, file: string, until?: number): JournalWa
   return { header, headerLength: length, size, boundaries, ledger, end, seq, tornBytes, damage, records };
 }
 
-function sameState(a: Snapshot, b: Snapshot): string | undefined {
+function sameState(a: Snapshot, replayed: SnapshotDocument): string | undefined {
+  const b: Snapshot = { ...replayed, orders: [...replayed.orders] };
   for (const key of ['seq', 'nextTradeId', 'nextQuoteId', 'operations', 'trades', 'quotes'] as const) {
     if (a.counters[key] !== b.counters[key]) return `counter ${key} is ${a.counters[key]} in the snapshot but ${b.counters[key]} replaying the journal`;
   }

@@ -51,15 +51,21 @@ export function stateMode(snapshot: string): number {
 /**
  * Replaces `target` with `data` so that a crash leaves either the old or the
  * new file: unique temp file (exclusive create), write, fsync, rename, fsync
- * the directory.
+ * the directory. Returns the bytes written.
  */
-export function replaceFile(target: string, data: string | Uint8Array, mode: number): void {
+export function replaceFile(target: string, data: string | Uint8Array | Iterable<string>, mode: number): number {
   const temp = tempPathFor(target);
   let fd: number | undefined;
+  let size = 0;
   try {
     fd = fs.openSync(temp, 'wx', mode);
     fs.fchmodSync(fd, mode);
-    writeAll(fd, data);
+    const chunks = typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
+    for (const chunk of chunks) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      writeAll(fd, bytes, size);
+      size += bytes.length;
+    }
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
@@ -74,6 +80,7 @@ export function replaceFile(target: string, data: string | Uint8Array, mode: num
     }
     throw ioError(error, target, 'write');
   }
+  return size;
 }
 
 export function writeAll(fd: number, data: string | Uint8Array, position?: number): void {

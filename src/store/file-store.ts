@@ -80,7 +80,8 @@ export class FileStore implements StateStore, Archive {
     this.close();
     this.stale = false;
     this.snapshot.db.read();
-    const snapshot = this.snapshot.db.data;
+    // What the adapter reads back is a whole Snapshot (orders as an array).
+    const snapshot = this.snapshot.db.data as Snapshot | null;
     if (!snapshot) {
       this.checkOrphanJournal();
       return undefined;

@@ -40,11 +40,23 @@ function lineOf(text: string, error: unknown): number | undefined {
   return text.slice(0, Number(match[1])).split('\n').length;
 }
 
-export function serializeSnapshot(snapshot: Snapshot): string {
+/** A snapshot on its way to disk: the orders are produced while it is written. */
+export type SnapshotDocument = Omit<Snapshot, 'orders'> & { orders: Iterable<OrderRow> };
+
+/** The snapshot's text in chunks, so a million orders never become one string. */
+export function* serializeSnapshot(snapshot: SnapshotDocument): Generator<string> {
   const { orders, ...head } = snapshot;
-  const rows = orders.map((row) => JSON.stringify(row)).join(',\n');
-  const headText = JSON.stringify(head);
-  return `${headText.slice(0, -1)},"orders":[\n${rows}\n]}\n`;
+  let chunk = `${JSON.stringify(head).slice(0, -1)},"orders":[`;
+  let first = true;
+  for (const row of orders) {
+    chunk += `${first ? '\n' : ',\n'}${JSON.stringify(row)}`;
+    first = false;
+    if (chunk.length >= 1 << 20) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}\n]}\n`;
 }
 
 export function parseSnapshot(text: string, file: string): Snapshot {
@@ -82,7 +94,7 @@ export function parseSnapshot(text: string, file: string): Snapshot {
 }
 
 /** lowdb adapter: synchronous, fsyncs, replaces the file atomically. */
-export class DurableSnapshotFile implements SyncAdapter<Snapshot> {
+export class DurableSnapshotFile implements SyncAdapter<SnapshotDocument> {
   /** Bytes of the last snapshot read or written, for the checkpoint policy. */
   size = 0;
 
@@ -103,28 +115,28 @@ export class DurableSnapshotFile implements SyncAdapter<Snapshot> {
     return parseSnapshot(text, this.file);
   }
 
-  write(data: Snapshot): void {
-    const text = serializeSnapshot(data);
-    replaceFile(this.file, text, this.mode());
-    this.size = Buffer.byteLength(text);
+  write(data: SnapshotDocument): void {
+    this.size = replaceFile(this.file, serializeSnapshot(data), this.mode());
   }
 }
 
-export function openSnapshot(file: string, mode: () => number): { db: LowSync<Snapshot | null>; adapter: DurableSnapshotFile } {
+export function openSnapshot(file: string, mode: () => number): { db: LowSync<SnapshotDocument | null>; adapter: DurableSnapshotFile } {
   const adapter = new DurableSnapshotFile(file, mode);
-  return { db: new LowSync<Snapshot | null>(adapter as SyncAdapter<Snapshot | null>, null), adapter };
+  return { db: new LowSync<SnapshotDocument | null>(adapter as SyncAdapter<SnapshotDocument | null>, null), adapter };
 }
 
-/** The ledger's live orders as rows, in priority order per book side. */
-export function snapshotOf(ledger: Ledger, base: Omit<Snapshot, 'counters' | 'symbols' | 'orders' | 'convention'>): Snapshot {
-  const symbols = ledger.engine.symbols();
-  const symbolIndex = new Map(symbols.map((symbol, i) => [symbol, i]));
-  const orders: OrderRow[] = [];
+function* orderRows(ledger: Ledger, symbolIndex: Map<string, number>): Generator<OrderRow> {
   for (const entry of ledger.engine.entries()) {
     const side = entry.level!.side;
-    orders.push([entry.orderId, symbolIndex.get(side.symbol)!, side.side === 'Buy' ? 0 : 1, entry.amount, entry.price, entry.source, entry.acceptedAt]);
+    yield [entry.orderId, symbolIndex.get(side.symbol)!, side.side === 'Buy' ? 0 : 1, entry.amount, entry.price, entry.source, entry.acceptedAt];
   }
-  return { ...base, convention: ledger.convention, counters: { ...ledger.counters }, symbols, orders };
+}
+
+/** The ledger's live orders as rows, in priority order per book side, produced as they are written. */
+export function snapshotOf(ledger: Ledger, base: Omit<Snapshot, 'counters' | 'symbols' | 'orders' | 'convention'>): SnapshotDocument {
+  const symbols = ledger.engine.symbols();
+  const symbolIndex = new Map(symbols.map((symbol, i) => [symbol, i]));
+  return { ...base, convention: ledger.convention, counters: { ...ledger.counters }, symbols, orders: orderRows(ledger, symbolIndex) };
 }
 
 /** Puts a snapshot's orders into a fresh ledger. */
