@@ -181,12 +181,14 @@ export function diagnose(location: string): DoctorReport {
   const findings: Finding[] = [];
   let snapshot: Snapshot | undefined;
   let snapshotLedger: Ledger | undefined;
+  // The state as far as it reads: the journal replayed from its start when it can be.
+  let reached: Ledger | undefined;
   const report = (): DoctorReport => ({
     state: paths.snapshot,
     healthy: !findings.some((finding) => finding.severity === 'damage'),
     findings,
-    operations: snapshotLedger?.counters.operations ?? 0,
-    liveOrders: snapshotLedger?.engine.orderCount ?? 0,
+    operations: (reached ?? snapshotLedger)?.counters.operations ?? 0,
+    liveOrders: (reached ?? snapshotLedger)?.engine.orderCount ?? 0,
   });
 
   const snapshotExists = fs.existsSync(paths.snapshot);
@@ -224,6 +226,7 @@ export function diagnose(location: string): DoctorReport {
       findings.push(errorFinding('journal', error));
       return report();
     }
+    if (walk.header.baseSeq === 0) reached = walk.ledger;
     if (walk.damage) {
       const finding = errorFinding('journal', walk.damage);
       if (finding.byte !== undefined) finding.line = lineOfByte(fd, finding.byte);
