@@ -12,8 +12,6 @@ const PRICE_SCALE_BIG = 100_000_000n;
 export const MAX_PRICE_SCALED = Number.MAX_SAFE_INTEGER;
 export const MAX_PRICE_TEXT = '90071992.54740991';
 
-const PLAIN_DECIMAL = /^(\d*)(?:\.(\d*))?$/;
-
 /**
  * Parses a plain decimal (`20`, `20.5`, `.5`, `0.00000001`) or a JS number
  * that equals such a decimal into scaled units. Rejects signs, exponents,
@@ -31,20 +29,65 @@ export function parsePrice(input: unknown, field = 'price'): number {
   } else {
     throw invalid(field, input, 'must be a decimal number');
   }
-  const match = PLAIN_DECIMAL.exec(text);
-  if (!match || text === '' || text === '.') {
-    throw invalid(field, input, 'is not a plain decimal number (digits with an optional point)');
+  const scaled = scanDecimal(text);
+  switch (scaled) {
+    case NOT_PLAIN:
+      throw invalid(field, input, 'is not a plain decimal number (digits with an optional point)');
+    case TOO_PRECISE:
+      throw invalid(field, input, `has more than ${PRICE_DECIMALS} decimal places`);
+    case TOO_LARGE:
+      throw invalid(field, input, `is above the largest price ${MAX_PRICE_TEXT}`);
+    case 0:
+      throw invalid(field, input, 'must be greater than zero');
+    default:
+      return scaled;
   }
-  const whole = (match[1] ?? '').replace(/^0+/, '');
-  const fraction = (match[2] ?? '').replace(/0+$/, '');
-  if (fraction.length > PRICE_DECIMALS) {
-    throw invalid(field, input, `has more than ${PRICE_DECIMALS} decimal places`);
+}
+
+const NOT_PLAIN = -1;
+const TOO_PRECISE = -2;
+const TOO_LARGE = -3;
+
+/**
+ * Digits with an optional point, scanned by hand (it runs for every row of an
+ * import): the scaled value, or a negative reason. Leading zeros and trailing
+ * fractional zeros do not count against the limits.
+ */
+function scanDecimal(text: string): number {
+  const length = text.length;
+  let i = 0;
+  let whole = 0;
+  let wholeDigits = 0;
+  let digits = 0;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    digits++;
+    if (whole === 0 && c === 0) continue;
+    whole = whole * 10 + c;
+    if (++wholeDigits > 8) return TOO_LARGE;
   }
-  if (whole.length > 8) throw invalid(field, input, `is above the largest price ${MAX_PRICE_TEXT}`);
-  const scaled = Number(whole || '0') * PRICE_SCALE + Number(fraction.padEnd(PRICE_DECIMALS, '0'));
-  if (scaled > MAX_PRICE_SCALED) throw invalid(field, input, `is above the largest price ${MAX_PRICE_TEXT}`);
-  if (scaled === 0) throw invalid(field, input, 'must be greater than zero');
-  return scaled;
+  let fraction = 0;
+  let fractionDigits = 0;
+  if (i < length && text.charCodeAt(i) === 46) {
+    let significant = 0;
+    let position = 0;
+    for (i++; i < length; i++) {
+      const c = text.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return NOT_PLAIN;
+      digits++;
+      position++;
+      if (c !== 0) significant = position;
+      if (position <= PRICE_DECIMALS) {
+        fraction = fraction * 10 + c;
+        fractionDigits = position;
+      }
+    }
+    if (significant > PRICE_DECIMALS) return TOO_PRECISE;
+  }
+  if (i < length || digits === 0) return NOT_PLAIN;
+  const scaled = whole * PRICE_SCALE + fraction * 10 ** (PRICE_DECIMALS - fractionDigits);
+  return scaled > MAX_PRICE_SCALED ? TOO_LARGE : scaled;
 }
 
 /**

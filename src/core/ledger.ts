@@ -342,7 +342,15 @@ export class Ledger {
       } satisfies TradeView;
       record.ended = raw.ended;
     }
-    return { opId: record.op, replayed: false, result: resultOf(record), record };
+    // The result is built only if someone looks (an import of a million rows does not).
+    return {
+      opId: record.op,
+      replayed: false,
+      record,
+      get result() {
+        return resultOf(record);
+      },
+    };
   }
 
   /**

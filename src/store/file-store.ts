@@ -27,8 +27,13 @@ const CHECKPOINT_MIN_BYTES = 64 * 1024;
 const CHECKPOINT_SNAPSHOT_RATIO = 0.5;
 const READ_RETRIES = 3;
 
+// Generated op ids: a random prefix per process and a counter, so making one
+// costs no system call (an import can make a million).
+const opIdPrefix = randomBytes(6).toString('hex');
+let opIdCounter = 0;
+
 export function newOpId(): string {
-  return `op-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+  return `op-${Date.now().toString(36)}-${opIdPrefix}${(opIdCounter++).toString(36)}`;
 }
 
 interface Loaded {

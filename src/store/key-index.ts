@@ -47,47 +47,53 @@ function capacityFor(count: number): number {
   return capacity;
 }
 
-/** An open-addressed table in a buffer: [h1 u32, h2 u32, offset f64] per slot. */
+/**
+ * An open-addressed table in a buffer: [h1 u32, h2 u32, offset f64] per slot,
+ * little-endian (the file format), read through typed-array views.
+ */
 class SlotTable {
   count = 0;
+  private readonly words: Uint32Array;
+  private readonly offsets: Float64Array;
 
   constructor(
     readonly buffer: Buffer,
     readonly capacity: number,
-    private readonly base = 0,
-  ) {}
+    base = 0,
+  ) {
+    if ((buffer.byteOffset + base) % 8 !== 0) throw new Error('slot table must be 8-byte aligned');
+    this.words = new Uint32Array(buffer.buffer, buffer.byteOffset + base, capacity * 4);
+    this.offsets = new Float64Array(buffer.buffer, buffer.byteOffset + base, capacity * 2);
+  }
 
   insert(h1: number, h2: number, offset: number): boolean {
     const mask = this.capacity - 1;
     for (let slot = h1 & mask; ; slot = (slot + 1) & mask) {
-      const at = this.base + slot * SLOT;
-      const stored = this.buffer.readDoubleLE(at + 8);
+      const stored = this.offsets[slot * 2 + 1] as number;
       if (stored === 0) {
-        this.buffer.writeUInt32LE(h1, at);
-        this.buffer.writeUInt32LE(h2, at + 4);
-        this.buffer.writeDoubleLE(offset, at + 8);
+        this.words[slot * 4] = h1;
+        this.words[slot * 4 + 1] = h2;
+        this.offsets[slot * 2 + 1] = offset;
         this.count++;
         return true;
       }
-      if (stored === offset && this.buffer.readUInt32LE(at) === h1 && this.buffer.readUInt32LE(at + 4) === h2) return false;
+      if (stored === offset && this.words[slot * 4] === h1 && this.words[slot * 4 + 1] === h2) return false;
     }
   }
 
   candidates(h1: number, h2: number, out: number[]): void {
     const mask = this.capacity - 1;
     for (let slot = h1 & mask; ; slot = (slot + 1) & mask) {
-      const at = this.base + slot * SLOT;
-      const stored = this.buffer.readDoubleLE(at + 8);
+      const stored = this.offsets[slot * 2 + 1] as number;
       if (stored === 0) return;
-      if (this.buffer.readUInt32LE(at) === h1 && this.buffer.readUInt32LE(at + 4) === h2) out.push(stored);
+      if (this.words[slot * 4] === h1 && this.words[slot * 4 + 1] === h2) out.push(stored);
     }
   }
 
   *entries(): Generator<[number, number, number]> {
     for (let slot = 0; slot < this.capacity; slot++) {
-      const at = this.base + slot * SLOT;
-      const stored = this.buffer.readDoubleLE(at + 8);
-      if (stored !== 0) yield [this.buffer.readUInt32LE(at), this.buffer.readUInt32LE(at + 4), stored];
+      const stored = this.offsets[slot * 2 + 1] as number;
+      if (stored !== 0) yield [this.words[slot * 4] as number, this.words[slot * 4 + 1] as number, stored];
     }
   }
 }
@@ -219,7 +225,7 @@ export class FileIndex {
   /** Reads the whole table into memory, for many lookups in a row (an import). */
   loadFully(): void {
     if (this.loaded) return;
-    const buffer = Buffer.allocUnsafe(this.header.capacity * SLOT);
+    const buffer = Buffer.allocUnsafeSlow(this.header.capacity * SLOT);
     let done = 0;
     while (done < buffer.length) {
       const read = fs.readSync(this.fd, buffer, done, buffer.length - done, HEADER + done);
