@@ -1,2 +1,54 @@
-// placeholder: replaced by the serve work (issue 9)
-export async function runServe(): Promise<never> { throw new Error('serve: not built yet'); }
+// oms serve: the HTTP API (SPEC §7) over the same state, rules and --json
+// shapes. This file only checks the options and opens the store; the server
+// lives in src/serve/ and is loaded (with fastify) only here.
+
+import { invalid } from '../../core/errors.js';
+import { FileStore } from '../../store/file-store.js';
+import { loadToken, refuseOpenHost } from '../../serve/auth.js';
+import type { CliContext } from '../context.js';
+import type { CommandOutput } from '../output.js';
+
+export interface ServeOptions {
+  host: string;
+  port: string;
+  tokenFile?: string;
+}
+
+/** 0 asks the system for a free port (the log line "listening" says which). */
+export function parsePort(input: string): number {
+  if (!/^\d{1,5}$/.test(input) || Number(input) > 65_535) throw invalid('port', input, 'is not a port number (0 to 65535)');
+  return Number(input);
+}
+
+export async function runServe(options: ServeOptions, ctx: CliContext): Promise<CommandOutput> {
+  ctx.refuseOpId('serve', 'each request gives its own Idempotency-Key header');
+  const port = parsePort(options.port);
+  const token = loadToken(options.tokenFile, ctx.io.env);
+  refuseOpenHost(options.host, token);
+  // SIGINT/SIGTERM mean "drain and stop", which is success.
+  ctx.signalHandled = true;
+
+  const [{ createLogger, noticeLogger, runServer }, { ServeContext }] = await Promise.all([
+    import('../../serve/server.js'),
+    import('../../serve/read-context.js'),
+  ]);
+  const logger = createLogger(ctx.io.stderr);
+  const store = new FileStore(ctx.statePath, { lockTimeoutMs: ctx.lockTimeoutMs, command: ctx.commandLine, notice: noticeLogger(logger, ctx.quiet) });
+  try {
+    const summary = await runServer({
+      store,
+      readContext: new ServeContext(ctx, store),
+      logger,
+      host: options.host,
+      port,
+      token,
+      signal: ctx.signal,
+    });
+    return {
+      json: summary,
+      text: () => `oms serve stopped (${summary.stopped}) after ${summary.requests} requests; ${summary.committedRequests} operations committed with ${summary.fsyncs} fsyncs`,
+    };
+  } finally {
+    store.close();
+  }
+}

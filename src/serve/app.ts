@@ -1,0 +1,154 @@
+// The HTTP application: fastify set up as SPEC §7 asks (JSON Schema with
+// unknown fields rejected, 64 KiB bodies, the CLI's error shape with the
+// status codes of status.ts, one log line per request, bearer auth), and
+// its routes. It is built apart from listening so a test can run it on any
+// store.
+
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
+import { errorJson, toOmsError } from '../cli/exit-codes.js';
+import { OmsError } from '../core/errors.js';
+import type { StateStore } from '../store/store.js';
+import { bearerCheck } from './auth.js';
+import { CommitQueue } from './commit-queue.js';
+import { Metrics } from './metrics.js';
+import { mutationRoutes } from './mutation-routes.js';
+import type { ServeContext } from './read-context.js';
+import { readRoutes } from './read-routes.js';
+import { noQuery } from './schemas.js';
+import { retryAfterOf, statusOf } from './status.js';
+import { frameworkError, schemaError, type SchemaError } from './validation.js';
+
+export const BODY_LIMIT = 64 * 1024;
+const OPEN_ROUTES = new Set(['/healthz']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The operation id, for the log line. */
+    opId: string | null;
+    /** The outcome's note (a replay, a no-op), for the log line. */
+    notice: string | null;
+  }
+}
+
+export interface AppOptions {
+  store: StateStore;
+  /** Runs the CLI's read commands against `store`. */
+  readContext: ServeContext;
+  logger: Logger;
+  token: string | undefined;
+}
+
+export interface OmsApp {
+  app: FastifyInstance;
+  queue: CommitQueue;
+  metrics: Metrics;
+  /** Stops answering /healthz with 200 and asks clients to close connections. */
+  beginDrain(): void;
+}
+
+function sendError(reply: FastifyReply, error: OmsError, status: number): FastifyReply {
+  const retryAfter = retryAfterOf(error.code);
+  if (status === 503 && retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  return reply.code(status).type('application/json; charset=utf-8').send(errorJson(error));
+}
+
+export function buildApp(options: AppOptions): OmsApp {
+  const { store, logger } = options;
+  const queue = new CommitQueue(store);
+  const metrics = new Metrics();
+  let draining = false;
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    ajv: { customOptions: { allowUnionTypes: true, removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, verbose: true } },
+    schemaErrorFormatter: (errors, context) => schemaError(errors as SchemaError[], context),
+    frameworkErrors: (error, _request, reply) => {
+      const known = frameworkError(error, BODY_LIMIT) ?? { status: 400, error: new OmsError('INVALID_ARGUMENT', `request: ${error.message}`) };
+      sendError(reply, known.error, known.status);
+    },
+  });
+  app.decorateRequest('opId', null);
+  app.decorateRequest('notice', null);
+
+  if (options.token !== undefined) {
+    const accepts = bearerCheck(options.token);
+    app.addHook('onRequest', async (request, reply) => {
+      if (OPEN_ROUTES.has(request.routeOptions.url ?? '')) return;
+      if (accepts(request.headers.authorization)) return;
+      const given = request.headers.authorization === undefined ? 'no Authorization header' : 'a wrong token';
+      reply.header('www-authenticate', 'Bearer realm="oms"');
+      return sendError(reply, new OmsError('INVALID_ARGUMENT', `authorization: ${given}; send Authorization: Bearer <token>`, { field: 'authorization' }), 401);
+    });
+  }
+
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const ms = reply.elapsedTime;
+    metrics.observe(request.method, route, reply.statusCode, ms / 1000);
+    logger.info(
+      {
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(ms * 1000) / 1000,
+        opId: request.opId ?? undefined,
+        notice: request.notice ?? undefined,
+      },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof OmsError) return sendError(reply, error, statusOf(error.code));
+    const known = frameworkError(error as { code?: string; statusCode?: number; message: string }, BODY_LIMIT);
+    if (known) return sendError(reply, known.error, known.status);
+    const failure = toOmsError(error);
+    logger.error({ err: error, method: request.method, url: request.url }, 'internal error');
+    return sendError(reply, failure, statusOf(failure.code));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const error = new OmsError('INVALID_ARGUMENT', `route: ${request.method} ${request.url.split('?')[0]} does not exist`, { field: 'route' });
+    sendError(reply, error, 404);
+  });
+
+  app.get('/healthz', { schema: { querystring: noQuery } }, async (_request, reply) => {
+    if (draining) return sendError(reply, new OmsError('INTERRUPTED', 'the server is shutting down'), 503);
+    try {
+      await store.read();
+    } catch (error) {
+      return sendError(reply, toOmsError(error), 503);
+    }
+    return { status: 'ok' };
+  });
+
+  app.get('/metrics', { schema: { querystring: noQuery } }, async (_request, reply) => {
+    let liveOrders: number | undefined;
+    try {
+      liveOrders = (await store.read()).engine.orderCount;
+    } catch {
+      liveOrders = undefined;
+    }
+    const text = metrics.render({ store: store.stats, committedRequests: queue.committed, pendingCommits: queue.pending, liveOrders });
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
+  });
+
+  readRoutes(app, options.readContext);
+  mutationRoutes(app, queue);
+
+  return {
+    app,
+    queue,
+    metrics,
+    beginDrain: () => {
+      draining = true;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+// Group commit. Requests do not each wait for an fsync of their own: while
+// one write is being committed, the requests that arrive queue up, and the
+// next write runs all of them as separate operations covered by one fsync.
+// Each request is answered only after the write that ran it has committed.
+
+import type { Command } from '../core/commands.js';
+import { OmsError, type ErrorCode } from '../core/errors.js';
+import type { Outcome } from '../core/ledger.js';
+import type { StateStore } from '../store/store.js';
+
+/**
+ * Rejections decided before anything changed: the other requests of the
+ * write go on. Anything else (an I/O failure, damage) may have left the
+ * write unfinished, so nothing after it runs in that write.
+ */
+const REJECTIONS = new Set<ErrorCode>([
+  'INVALID_ARGUMENT',
+  'ORDER_NOT_FOUND',
+  'DUPLICATE_ORDER_ID',
+  'INSUFFICIENT_LIQUIDITY',
+  'QUOTE_NOT_FOUND',
+  'QUOTE_EXPIRED',
+  'QUOTE_USED',
+  'PRICE_MOVED',
+  'OP_ID_CONFLICT',
+]);
+
+/** A write bounded in size keeps the wait of its first request bounded too. */
+const MAX_WRITE = 1024;
+
+interface Waiting {
+  command: Command;
+  opId: string | undefined;
+  resolve(outcome: Outcome): void;
+  reject(error: unknown): void;
+}
+
+function isRejection(error: unknown): boolean {
+  return error instanceof OmsError && REJECTIONS.has(error.code);
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export class CommitQueue {
+  private waiting: Waiting[] = [];
+  private writing = 0;
+  private running: Promise<void> | undefined;
+  /** Requests whose operation a write committed (a replay or a no-op commits nothing). */
+  committed = 0;
+
+  constructor(private readonly store: StateStore) {}
+
+  /** Requests queued or in the write being committed. */
+  get pending(): number {
+    return this.waiting.length + this.writing;
+  }
+
+  /** Runs the command in the next write; resolves once that write is committed. */
+  submit(command: Command, opId: string | undefined): Promise<Outcome> {
+    return new Promise<Outcome>((resolve, reject) => {
+      this.waiting.push({ command, opId, resolve, reject });
+      this.running ??= this.run();
+    });
+  }
+
+  /** Resolves when nothing is queued or being written. */
+  async drained(): Promise<void> {
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      // Every request read in this turn of the event loop joins the first write.
+      await nextTurn();
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, MAX_WRITE);
+        this.writing = batch.length;
+        await this.write(batch);
+        this.writing = 0;
+        // Requests that arrived while that write held the event loop join the next one.
+        await nextTurn();
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    const answers: Array<() => void> = [];
+    let unfinished: unknown;
+    try {
+      await this.store.write((tx) => {
+        for (const request of batch) {
+          if (unfinished !== undefined) {
+            const error = unfinished;
+            answers.push(() => request.reject(error));
+            continue;
+          }
+          try {
+            const outcome = tx.execute(request.command, request.opId);
+            answers.push(() => {
+              if (outcome.record) this.committed++;
+              request.resolve(outcome);
+            });
+          } catch (error) {
+            // Answered after the commit too: the rejection may rest on an
+            // earlier request of this write, which counts only once committed.
+            answers.push(() => request.reject(error));
+            if (!isRejection(error)) unfinished = error;
+          }
+        }
+      });
+    } catch (error) {
+      // Not committed: nothing this write ran is acknowledged.
+      for (const request of batch) request.reject(error);
+      return;
+    }
+    for (const answer of answers) answer();
+  }
+}

@@ -1,0 +1,105 @@
+// The server's life: check the state, listen, log where, serve until
+// SIGINT/SIGTERM, then stop accepting, answer every request in flight
+// (their commits included), close the store and report.
+
+import pino, { type Logger } from 'pino';
+import type { OutputStream } from '../cli/context.js';
+import { OmsError } from '../core/errors.js';
+import type { StateStore } from '../store/store.js';
+import { buildApp } from './app.js';
+import type { ServeContext } from './read-context.js';
+
+export interface ServerOptions {
+  store: StateStore;
+  readContext: ServeContext;
+  logger: Logger;
+  host: string;
+  port: number;
+  token: string | undefined;
+  /** Aborted (with the signal's name) when the server should stop. */
+  signal: AbortSignal;
+}
+
+export interface ServeSummary {
+  url: string;
+  stopped: string;
+  requests: number;
+  committedRequests: number;
+  commits: number;
+  fsyncs: number;
+}
+
+/** JSON lines on stderr: one per request, plus start, stop and notices. */
+export function createLogger(stderr: OutputStream): Logger {
+  return pino(
+    {
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    { write: (line: string) => stderr.write(line) },
+  );
+}
+
+/** Store notices as log lines; one repeated word for word (an empty state, read again) is logged once. */
+export function noticeLogger(logger: Logger, quiet: boolean): (message: string) => void {
+  let last: string | undefined;
+  return (message) => {
+    if (quiet || message === last) return;
+    last = message;
+    logger.info({ notice: message }, 'notice');
+  };
+}
+
+function urlOf(address: { address: string; port: number; family: string }): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new OmsError('INVALID_ARGUMENT', `port: ${port} is already in use on ${host}`, { field: 'port', value: String(port) });
+  if (code === 'EACCES') return new OmsError('INVALID_ARGUMENT', `port: ${port} on ${host} needs privileges this process lacks`, { field: 'port', value: String(port) });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new OmsError('INVALID_ARGUMENT', `host: ${JSON.stringify(host)} is not an address of this machine`, { field: 'host', value: host });
+  }
+  return error;
+}
+
+const aborted = (signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+
+export async function runServer(options: ServerOptions): Promise<ServeSummary> {
+  const { store, logger, signal } = options;
+  // A state that cannot be read stops the server before it listens.
+  await store.read();
+  const { app, queue, metrics, beginDrain } = buildApp({ store, readContext: options.readContext, logger, token: options.token });
+  let url: string;
+  try {
+    await app.listen({ host: options.host, port: options.port });
+    url = urlOf(app.server.address() as { address: string; port: number; family: string });
+  } catch (error) {
+    await app.close();
+    throw listenError(error, options.host, options.port);
+  }
+  logger.info({ url, auth: options.token === undefined ? 'none' : 'bearer' }, 'listening');
+
+  await aborted(signal);
+  logger.info({ signal: String(signal.reason), pendingCommits: queue.pending }, 'stopping: answering requests in flight');
+  beginDrain();
+  await app.close();
+  await queue.drained();
+  const summary: ServeSummary = {
+    url,
+    stopped: String(signal.reason),
+    requests: metrics.answered,
+    committedRequests: queue.committed,
+    commits: store.stats.commits,
+    fsyncs: store.stats.fsyncs,
+  };
+  logger.info(summary, 'stopped');
+  return summary;
+}

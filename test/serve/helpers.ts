@@ -1,0 +1,143 @@
+// A real `oms serve` process on an ephemeral port, and a small HTTP client
+// for it. The server logs JSON lines on stderr; its "listening" line gives
+// the address it got for --port 0.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import readline from 'node:readline';
+import { statePaths } from '../../src/store/paths.js';
+import { OMS, ROOT } from '../e2e/helpers.js';
+
+export interface LogLine {
+  level: string;
+  msg: string;
+  [field: string]: unknown;
+}
+
+export interface RunningServer {
+  url: string;
+  child: ChildProcess;
+  /** Every JSON line logged so far. */
+  logs: LogLine[];
+  /** Resolves with the first log line (already seen or to come) that `match` accepts. */
+  waitForLog(match: (line: LogLine) => boolean): Promise<LogLine>;
+  /** Resolves when the process has exited, with its exit code, signal and stdout. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
+
+export interface StartOptions {
+  /** Arguments after `serve` (--port 0 is added). */
+  serveArgs?: string[];
+  /** Global options before `serve`. */
+  globalArgs?: string[];
+  env?: Record<string, string | undefined>;
+}
+
+export function startServer(state: string, options: StartOptions = {}): Promise<RunningServer> {
+  const args = [OMS, '--state', state, ...(options.globalArgs ?? []), 'serve', '--port', '0', ...(options.serveArgs ?? [])];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, OMS_STATE: undefined, OMS_TOKEN: undefined, NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: LogLine[] = [];
+  const waiters: Array<{ match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = [];
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  readline.createInterface({ input: child.stderr! }).on('line', (text) => {
+    stderr += `${text}\n`;
+    let line: LogLine;
+    try {
+      line = JSON.parse(text) as LogLine;
+    } catch {
+      return;
+    }
+    logs.push(line);
+    for (const waiter of [...waiters]) {
+      if (waiter.match(line)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(line);
+      }
+    }
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  const waitForLog = (match: (line: LogLine) => boolean): Promise<LogLine> => {
+    const seen = logs.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => waiters.push({ match, resolve }));
+  };
+  return new Promise((resolve, reject) => {
+    void exited.then((result) => reject(new Error(`oms serve exited (${result.code ?? result.signal}) before listening:\n${result.stderr}`)));
+    void waitForLog((line) => line.msg === 'listening').then((line) => resolve({ url: String(line['url']), child, logs, waitForLog, exited }));
+  });
+}
+
+/** Stops a server that a test left running. */
+export async function stopServer(server: RunningServer | undefined): Promise<void> {
+  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill('SIGTERM');
+  await server.exited;
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  json: any;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as is (for bodies that are not JSON). */
+  rawBody?: string;
+  key?: string;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export async function call(server: { url: string }, method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] ??= 'application/json';
+  if (options.key !== undefined) headers['idempotency-key'] = options.key;
+  if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  return { status: response.status, headers: response.headers, json: type.includes('json') && text !== '' ? JSON.parse(text) : text };
+}
+
+/**
+ * Holds the state's writer lock as a live process on this host would (this
+ * test process), so a server's next commit waits; returns the release.
+ */
+export function holdLock(state: string): () => void {
+  const lockFile = statePaths(state).lock;
+  const holder = { pid: process.pid, host: os.hostname(), command: 'test holding the lock', since: new Date().toISOString(), token: 'test' };
+  fs.writeFileSync(lockFile, JSON.stringify(holder), { flag: 'wx' });
+  return () => fs.rmSync(lockFile, { force: true });
+}
+
+/** One sample's value from /metrics text. */
+export function metric(text: string, name: string): number {
+  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  if (!match) throw new Error(`metric ${name} not found`);
+  return Number(match[1]);
+}
+
+/** Polls until `check` holds (the server reports state through HTTP, not timing). */
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
