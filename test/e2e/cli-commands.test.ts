@@ -37,9 +37,9 @@ function expectKeys(value: Record<string, unknown>, keys: string[]): void {
 
 /** Runs `oms --json`, expects exit 0, returns the parsed document. */
 async function ok(state: string, args: string[]): Promise<any> {
-  const { result, json } = await omsJson(args, { state });
+  const result = await oms(['--json', ...args], { state });
   expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(0);
-  return json;
+  return JSON.parse(String(result.stdout));
 }
 
 /** Runs `oms` in text mode, expects exit 0, returns stdout. */

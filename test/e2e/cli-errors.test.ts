@@ -19,9 +19,9 @@ function fresh(): TempState {
 }
 
 async function ok(state: string, args: string[]): Promise<any> {
-  const { result, json } = await omsJson(args, { state });
+  const result = await oms(['--json', ...args], { state });
   expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(0);
-  return json;
+  return JSON.parse(String(result.stdout));
 }
 
 /**
