@@ -126,6 +126,8 @@ export function buildApp(options: AppOptions): OmsApp {
     } catch (error) {
       return sendError(reply, toOmsError(error), 503);
     }
+    // Readable is not enough: a state whose last write failed is not usable until one succeeds.
+    if (queue.stateFailure) return sendError(reply, queue.stateFailure, 503);
     return { status: 'ok' };
   });
 

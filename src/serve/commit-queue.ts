@@ -39,6 +39,11 @@ function isRejection(error: unknown): boolean {
   return error instanceof OmsError && REJECTIONS.has(error.code);
 }
 
+/** The state cannot be written (as opposed to busy, or a request at fault). */
+function isStateFailure(error: unknown): error is OmsError {
+  return error instanceof OmsError && (error.code === 'STATE_IO' || error.code === 'STATE_CORRUPT');
+}
+
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class CommitQueue {
@@ -47,6 +52,8 @@ export class CommitQueue {
   private running: Promise<void> | undefined;
   /** Requests whose operation a write committed (a replay or a no-op commits nothing). */
   committed = 0;
+  /** Why the latest write failed, if the state itself was the problem; cleared by a write that succeeds. */
+  stateFailure: OmsError | undefined;
 
   constructor(private readonly store: StateStore) {}
 
@@ -112,9 +119,11 @@ export class CommitQueue {
       });
     } catch (error) {
       // Not committed: nothing this write ran is acknowledged.
+      if (isStateFailure(error)) this.stateFailure = error;
       for (const request of batch) request.reject(error);
       return;
     }
+    this.stateFailure = isStateFailure(unfinished) ? unfinished : undefined;
     for (const answer of answers) answer();
   }
 }

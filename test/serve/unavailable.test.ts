@@ -1,0 +1,139 @@
+// The answers for a state that cannot be used right now: 503 with
+// Retry-After when the lock is held too long or the files cannot be
+// written, /healthz following suit, and 500 INTERNAL for a bug (provoked
+// in process with a store whose read throws a plain TypeError, since a real
+// store has no way to produce one on purpose).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CliContext } from '../../src/cli/context.js';
+import { buildApp } from '../../src/serve/app.js';
+import { ServeContext } from '../../src/serve/read-context.js';
+import { createLogger } from '../../src/serve/server.js';
+import { FileStore } from '../../src/store/file-store.js';
+import type { StateStore } from '../../src/store/store.js';
+import { tempState, type TempState } from '../e2e/helpers.js';
+import { call, holdLock, startServer, stopServer, type RunningServer } from './helpers.js';
+
+const states: TempState[] = [];
+let server: RunningServer | undefined;
+afterEach(async () => {
+  await stopServer(server);
+  server = undefined;
+  for (const state of states.splice(0)) state.cleanup();
+});
+
+function fresh(): TempState {
+  const state = tempState();
+  states.push(state);
+  return state;
+}
+
+const order = (orderId: number) => ({ body: { orderId, symbol: 'ABC', side: 'buy', amount: 1, price: '1' } });
+
+describe('503', () => {
+  it('STATE_LOCKED past --lock-timeout, with Retry-After and the holder; reads and /healthz still answer', async () => {
+    const { state } = fresh();
+    server = await startServer(state, { globalArgs: ['--lock-timeout', '0.3'] });
+    expect((await call(server, 'POST', '/orders', order(1))).status).toBe(201);
+    const release = holdLock(state);
+    try {
+      const locked = await call(server, 'POST', '/orders', order(2));
+      expect(locked.status).toBe(503);
+      expect(locked.headers.get('retry-after')).toBe('1');
+      expect(locked.json.error).toMatchObject({ code: 'STATE_LOCKED', holder: { pid: process.pid, command: 'test holding the lock' } });
+      expect((await call(server, 'GET', '/orders')).json.orders).toHaveLength(1);
+      expect((await call(server, 'GET', '/healthz')).status).toBe(200);
+    } finally {
+      release();
+    }
+    expect((await call(server, 'POST', '/orders', order(2))).status).toBe(201);
+  });
+
+  it('STATE_IO when the state cannot be written, with Retry-After; /healthz 503', async () => {
+    const { dir } = fresh();
+    const sub = path.join(dir, 'sub');
+    fs.mkdirSync(sub);
+    server = await startServer(path.join(sub, 'state.json'));
+    expect((await call(server, 'POST', '/orders', order(1))).status).toBe(201);
+    fs.rmSync(sub, { recursive: true });
+
+    const failed = await call(server, 'POST', '/orders', order(2));
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('retry-after')).toBe('5');
+    expect(failed.json.error.code).toBe('STATE_IO');
+    expect((await call(server, 'GET', '/healthz')).status).toBe(503);
+  });
+
+  // Fails today because of a store bug (reported): FileStore.load() calls
+  // lowdb's LowSync.read(), which keeps the previous data when the snapshot
+  // file is gone, so a store that once read a state reports the vanished
+  // state as STATE_CORRUPT ("journal is missing") forever instead of
+  // starting a new one. Flip to it() once src/store/file-store.ts is fixed.
+  it.fails('recovers once the state can be written again: the next write succeeds and /healthz is 200', async () => {
+    const { dir } = fresh();
+    const sub = path.join(dir, 'sub');
+    fs.mkdirSync(sub);
+    server = await startServer(path.join(sub, 'state.json'));
+    expect((await call(server, 'POST', '/orders', order(1))).status).toBe(201);
+    fs.rmSync(sub, { recursive: true });
+    expect((await call(server, 'POST', '/orders', order(2))).json.error.code).toBe('STATE_IO');
+    expect((await call(server, 'GET', '/healthz')).json.error.code).toBe('STATE_IO');
+
+    fs.mkdirSync(sub);
+    expect((await call(server, 'POST', '/orders', order(3))).status).toBe(201);
+    expect((await call(server, 'GET', '/healthz')).status).toBe(200);
+  });
+});
+
+/** A store whose reads fail the way a bug would. */
+class BrokenStore implements StateStore {
+  constructor(private readonly real: FileStore) {}
+  get location() {
+    return this.real.location;
+  }
+  get stats() {
+    return this.real.stats;
+  }
+  async read(): Promise<never> {
+    throw new TypeError('cannot read properties of undefined');
+  }
+  write: StateStore['write'] = (work, options) => this.real.write(work, options);
+  init: StateStore['init'] = (convention) => this.real.init(convention);
+  history: StateStore['history'] = (query) => this.real.history(query);
+  status: StateStore['status'] = () => this.real.status();
+  close(): void {
+    this.real.close();
+  }
+}
+
+describe('500', () => {
+  it('INTERNAL for anything that is not an OmsError, in the error shape, logged with its stack; /healthz 503', async () => {
+    const { state } = fresh();
+    const stderr = new PassThrough();
+    let logged = '';
+    stderr.on('data', (chunk: Buffer) => {
+      logged += chunk.toString();
+    });
+    const io = { stdout: new PassThrough(), stderr, stdin: process.stdin, env: {} };
+    const parent = await CliContext.create(io, { state }, 'oms serve', new AbortController().signal);
+    const store = new BrokenStore(new FileStore(state));
+    const { app } = buildApp({ store, readContext: new ServeContext(parent, store), logger: createLogger(stderr), token: undefined });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const reply = await call({ url }, 'GET', '/price?symbol=JPM&side=buy&amount=1');
+      expect(reply.status).toBe(500);
+      expect(reply.json.error.code).toBe('INTERNAL');
+      expect(reply.json.error.message).toContain('cannot read properties of undefined');
+      expect(reply.json.error.message).toContain('This is a bug in oms');
+      expect((await call({ url }, 'GET', '/healthz')).status).toBe(503);
+      expect(logged).toContain('"msg":"internal error"');
+      expect(logged).toContain('TypeError');
+    } finally {
+      await app.close();
+      store.close();
+    }
+  });
+});
