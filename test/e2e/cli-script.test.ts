@@ -57,7 +57,7 @@ it('the CI job runs, and its rerun changes nothing', async () => {
   expect(stateFiles(state)).toEqual(filesAfterFirst);
 });
 
-it('the job stops at the first failing step (set -e) with oms's exit code, the state untouched', async () => {
+it("the job stops at the first failing step (set -e) with oms's exit code, the state untouched", async () => {
   const temp = tempState();
   states.push(temp);
   // A state the job cannot read: the first oms call fails with exit 4 and the job with it.
