@@ -24,6 +24,7 @@ export function csvCell(value: string | number | null | undefined): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csvLine(cells: (string | number | null | undefined)[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
+/** One CSV record with CRLF, as spreadsheets write it; any of , ; tab may delimit. */
+export function csvLine(cells: (string | number | null | undefined)[], delimiter = ','): string {
+  return `${cells.map(csvCell).join(delimiter)}\r\n`;
 }

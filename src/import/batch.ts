@@ -1,0 +1,212 @@
+// `oms import` without the command line (SPEC §4). The header is read before
+// the writer lock is taken, so a file that is not an import file fails at
+// once. Then every row runs in order inside one store write: each is checked
+// against the state as the rows before it left it, the writer lock is held
+// throughout so nothing changes underneath, and the whole file commits as
+// one atomic batch (one fsync) or, on any bad row, not at all. With
+// --continue-on-error the bad rows are set aside (and written to --rejects)
+// and the rest commits. Memory follows the state, not the file: records
+// stream through, and per row only a 16-byte occurrence slot is kept.
+
+import path from 'node:path';
+import { OmsError, type Problem } from '../core/errors.js';
+import type { Ledger } from '../core/ledger.js';
+import type { Order } from '../core/types.js';
+import type { StateStore, Transaction } from '../store/store.js';
+import { readHeader, type Column, type Header } from './columns.js';
+import { CsvInput } from './input.js';
+import { RowOpIds } from './op-ids.js';
+import type { CellProblem } from './problems.js';
+import { ProblemList } from './problems.js';
+import type { ImportProgress } from './progress.js';
+import { CsvReader, type CsvRecord } from './records.js';
+import { RejectsFile } from './rejects.js';
+import { RowReader, type RowRequest } from './rows.js';
+
+export interface ImportRequest {
+  /** The path as given, or `-` for stdin. */
+  file: string;
+  stdin: NodeJS.ReadableStream;
+  /** Batch name for derived op ids; by default the file's base name, or `stdin`. */
+  batch?: string;
+  dryRun: boolean;
+  continueOnError: boolean;
+  /** With continueOnError: where the rows that were not applied go. */
+  rejects?: string;
+}
+
+export interface ImportHooks {
+  /** Aborted on SIGINT/SIGTERM: the batch is rolled back. */
+  signal: AbortSignal;
+  notice(message: string): void;
+  /** A progress display for a file of this many bytes (undefined: unknown); none if absent. */
+  progress?(totalBytes: number | undefined): ImportProgress;
+}
+
+export interface ImportSummary {
+  file: string;
+  batch: string;
+  dryRun: boolean;
+  /** Data rows read (blank lines are not rows). */
+  read: number;
+  /** Rows that changed the state (or would, in a dry run). */
+  applied: number;
+  /** Rows whose operation was already done (an import run again). */
+  replayed: number;
+  /** Rows that were valid but had nothing to do (removing an order already gone, setting the values it has). */
+  unchanged: number;
+  rejected: number;
+  seconds: number;
+  rejectsFile: string | null;
+  problems: Problem[];
+  moreProblems: number;
+}
+
+/** What the order manager may reject a row for; anything else stops the import. */
+const ROW_REJECTIONS = new Set(['INVALID_ARGUMENT', 'ORDER_NOT_FOUND', 'DUPLICATE_ORDER_ID', 'INSUFFICIENT_LIQUIDITY', 'OP_ID_CONFLICT', 'QUOTE_NOT_FOUND', 'QUOTE_EXPIRED', 'QUOTE_USED', 'PRICE_MOVED']);
+
+/** Ledger field names as the CSV calls them. */
+const CSV_FIELDS: Record<string, Column> = { orderId: 'order_id', opId: 'op_id' };
+
+/** How often (in rows) to look at the clock for the progress bar. */
+const PROGRESS_EVERY = 1024;
+
+export async function importCsv(store: StateStore, request: ImportRequest, hooks: ImportHooks): Promise<ImportSummary> {
+  const started = performance.now();
+  const problems = new ProblemList(request.file);
+  const batch = request.batch ?? (request.file === '-' ? 'stdin' : path.basename(request.file));
+  const input = CsvInput.open(request.file, request.stdin, hooks.signal, problems);
+  const reader = new CsvReader(input, problems);
+  const batches = reader.batches()[Symbol.asyncIterator]();
+  const first = await batches.next();
+  const headerRecord = first.done ? undefined : first.value[0];
+  if (!headerRecord) throw problems.fatal(1, 'header', 'the file is empty: the first line must be a header naming the columns');
+  const header = readHeader(headerRecord.cells, problems);
+  if (!header) throw problems.error(`${request.file}: the header is not an import header; nothing was imported`);
+
+  const rejects = request.rejects === undefined ? undefined : RejectsFile.open(request.rejects, header, reader.delimiter, input.bom);
+  const progress = hooks.progress?.(input.size);
+  const run = new BatchRun(header, new RowOpIds(batch), problems, rejects, progress, hooks.signal, input);
+  const work = async (tx: Transaction): Promise<void> => {
+    run.rows(tx, first.value.slice(1));
+    for (let next = await batches.next(); !next.done; next = await batches.next()) run.rows(tx, next.value);
+    if (problems.count > 0 && !request.continueOnError) {
+      const rows = run.rejected === 1 ? '1 row is' : `${run.rejected} rows are`;
+      throw problems.error(`${request.file}: ${rows} not valid (of ${run.read}); nothing was imported`);
+    }
+    progress?.committing();
+  };
+  try {
+    if (request.dryRun && !(await store.status()).exists) {
+      hooks.notice(`no state at ${store.location} yet: checking the file against an empty one (nothing is created)`);
+      await work(inMemory(await store.read()));
+    } else {
+      await store.write(work, { atomic: true, bulk: true, batchName: batch, dryRun: request.dryRun });
+    }
+    rejects?.commit();
+  } catch (error) {
+    rejects?.discard();
+    throw error;
+  } finally {
+    progress?.done();
+  }
+  return {
+    file: request.file,
+    batch,
+    dryRun: request.dryRun,
+    read: run.read,
+    applied: run.applied,
+    replayed: run.replayed,
+    unchanged: run.unchanged,
+    rejected: run.rejected,
+    seconds: Math.round(performance.now() - started) / 1000,
+    rejectsFile: rejects ? rejects.file : null,
+    problems: problems.kept,
+    moreProblems: problems.more,
+  };
+}
+
+/** Runs rows against a ledger directly: a dry run on a state that does not exist yet. */
+function inMemory(ledger: Ledger): Transaction {
+  return { ledger, execute: (command, opId) => ledger.execute(command, opId, Date.now()) };
+}
+
+/** The counting and checking of one import's rows. */
+class BatchRun {
+  read = 0;
+  applied = 0;
+  replayed = 0;
+  unchanged = 0;
+  rejected = 0;
+  private readonly rowReader: RowReader;
+
+  constructor(
+    header: Header,
+    private readonly opIds: RowOpIds,
+    private readonly problems: ProblemList,
+    private readonly rejects: RejectsFile | undefined,
+    private readonly progress: ImportProgress | undefined,
+    private readonly signal: AbortSignal,
+    private readonly input: CsvInput,
+  ) {
+    this.rowReader = new RowReader(header);
+  }
+
+  rows(tx: Transaction, records: CsvRecord[]): void {
+    for (const record of records) {
+      if (this.signal.aborted) throw new OmsError('INTERRUPTED', `interrupted at line ${record.line}; nothing was imported`);
+      this.read++;
+      if (this.progress && this.read % PROGRESS_EVERY === 0) this.progress.update(this.read, this.input.position);
+      const result = this.rowReader.read(record.cells);
+      if (result.problems) {
+        this.reject(record, result.problems, undefined);
+        continue;
+      }
+      const row = result.request;
+      const opId = row.opId ?? this.opIds.derive(row.command);
+      const mismatch = orderMismatch(tx.ledger, row);
+      if (mismatch) {
+        this.reject(record, [mismatch], opId);
+        continue;
+      }
+      let outcome;
+      try {
+        outcome = tx.execute(row.command, opId);
+      } catch (error) {
+        if (!(error instanceof OmsError) || !ROW_REJECTIONS.has(error.code)) throw error;
+        const field = error.details.field;
+        this.reject(record, [{ field: field === undefined ? 'row' : (CSV_FIELDS[field] ?? field), message: error.message }], opId);
+        continue;
+      }
+      if (outcome.record) this.applied++;
+      else if (outcome.replayed) this.replayed++;
+      else this.unchanged++;
+    }
+  }
+
+  private reject(record: CsvRecord, found: CellProblem[], opId: string | undefined): void {
+    this.rejected++;
+    for (const problem of found) this.problems.add(record.line, problem.field, problem.message);
+    this.rejects?.add(record.cells, opId, `line ${record.line}: ${found.map((problem) => `${problem.field}: ${problem.message}`).join('; ')}`);
+  }
+}
+
+/** The symbol and side cells of a modify or remove row must describe the order it names. */
+function orderMismatch(ledger: Ledger, row: RowRequest): CellProblem | undefined {
+  if (row.symbol === undefined && row.side === undefined) return undefined;
+  const orderId = (row.command as { orderId: number }).orderId;
+  let order: Order;
+  try {
+    order = ledger.orderStatus(orderId).order;
+  } catch (error) {
+    if (error instanceof OmsError && error.code === 'ORDER_NOT_FOUND') return undefined;
+    throw error;
+  }
+  if (row.symbol !== undefined && row.symbol !== order.symbol) {
+    return { field: 'symbol', message: `${row.symbol} does not match order ${orderId}, which is ${order.symbol}` };
+  }
+  if (row.side !== undefined && row.side !== order.side) {
+    return { field: 'side', message: `${row.side} does not match order ${orderId}, which is ${order.side}` };
+  }
+  return undefined;
+}
