@@ -43,7 +43,7 @@ export interface OmsApp {
   app: FastifyInstance;
   queue: CommitQueue;
   metrics: Metrics;
-  /** Stops answering /healthz with 200 and asks clients to close connections. */
+  /** From now on: new requests get 503 (/healthz too), answers close their connection. */
   beginDrain(): void;
 }
 
@@ -65,6 +65,7 @@ export function buildApp(options: AppOptions): OmsApp {
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { allowUnionTypes: true, removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, verbose: true } },
     schemaErrorFormatter: (errors, context) => schemaError(errors as SchemaError[], context),
+    return503OnClosing: false,
     frameworkErrors: (error, _request, reply) => {
       const known = frameworkError(error, BODY_LIMIT) ?? { status: 400, error: new OmsError('INVALID_ARGUMENT', `request: ${error.message}`) };
       sendError(reply, known.error, known.status);
@@ -72,6 +73,12 @@ export function buildApp(options: AppOptions): OmsApp {
   });
   app.decorateRequest('opId', null);
   app.decorateRequest('notice', null);
+
+  // Once stopping, requests that still arrive on open connections are turned
+  // away (in our error shape, unlike fastify's own return503OnClosing).
+  app.addHook('onRequest', async (_request, reply) => {
+    if (draining) return sendError(reply, new OmsError('INTERRUPTED', 'the server is shutting down: retry against another instance or once it is back'), 503);
+  });
 
   if (options.token !== undefined) {
     const accepts = bearerCheck(options.token);
@@ -84,6 +91,7 @@ export function buildApp(options: AppOptions): OmsApp {
     });
   }
 
+  // Answers sent while stopping close their connection, so the drain does not wait for idle keep-alives.
   app.addHook('onSend', async (_request, reply) => {
     if (draining) reply.header('connection', 'close');
   });
@@ -120,7 +128,6 @@ export function buildApp(options: AppOptions): OmsApp {
   });
 
   app.get('/healthz', { schema: { querystring: noQuery } }, async (_request, reply) => {
-    if (draining) return sendError(reply, new OmsError('INTERRUPTED', 'the server is shutting down'), 503);
     try {
       await store.read();
     } catch (error) {

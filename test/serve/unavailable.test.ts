@@ -1,8 +1,8 @@
 // The answers for a state that cannot be used right now: 503 with
 // Retry-After when the lock is held too long or the files cannot be
-// written, /healthz following suit, and 500 INTERNAL for a bug (provoked
-// in process with a store whose read throws a plain TypeError, since a real
-// store has no way to produce one on purpose).
+// written, or the server is stopping, /healthz following suit, and 500
+// INTERNAL for a bug (provoked in process with a store whose read throws a
+// plain TypeError, since a real store has no way to produce one on purpose).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -109,19 +109,48 @@ class BrokenStore implements StateStore {
   }
 }
 
+/** The app in this process on a real port, its log collected. */
+async function inProcess(state: string, store: StateStore) {
+  const stderr = new PassThrough();
+  const log = { text: '' };
+  stderr.on('data', (chunk: Buffer) => {
+    log.text += chunk.toString();
+  });
+  const io = { stdout: new PassThrough(), stderr, stdin: process.stdin, env: {} };
+  const parent = await CliContext.create(io, { state }, 'oms serve', new AbortController().signal);
+  const oms = buildApp({ store, readContext: new ServeContext(parent, store), logger: createLogger(stderr), token: undefined });
+  const url = await oms.app.listen({ host: '127.0.0.1', port: 0 });
+  return { ...oms, url, log };
+}
+
+describe('503 while stopping', () => {
+  it('INTERRUPTED with Retry-After for requests that still arrive, and the connection is closed', async () => {
+    const { state } = fresh();
+    const store = new FileStore(state);
+    const { app, url, beginDrain } = await inProcess(state, store);
+    try {
+      expect((await call({ url }, 'GET', '/healthz')).status).toBe(200);
+      beginDrain();
+      for (const [method, route] of [['POST', '/orders'], ['GET', '/orders'], ['GET', '/healthz']] as const) {
+        const reply = await call({ url }, method, route, method === 'POST' ? { body: { orderId: 1, symbol: 'A', side: 'buy', amount: 1, price: '1' } } : {});
+        expect(reply.status).toBe(503);
+        expect(reply.json.error.code).toBe('INTERRUPTED');
+        expect(reply.headers.get('retry-after')).toBe('1');
+        expect(reply.headers.get('connection')).toBe('close');
+      }
+      expect((await store.read()).engine.orderCount).toBe(0);
+    } finally {
+      await app.close();
+      store.close();
+    }
+  });
+});
+
 describe('500', () => {
   it('INTERNAL for anything that is not an OmsError, in the error shape, logged with its stack; /healthz 503', async () => {
     const { state } = fresh();
-    const stderr = new PassThrough();
-    let logged = '';
-    stderr.on('data', (chunk: Buffer) => {
-      logged += chunk.toString();
-    });
-    const io = { stdout: new PassThrough(), stderr, stdin: process.stdin, env: {} };
-    const parent = await CliContext.create(io, { state }, 'oms serve', new AbortController().signal);
     const store = new BrokenStore(new FileStore(state));
-    const { app } = buildApp({ store, readContext: new ServeContext(parent, store), logger: createLogger(stderr), token: undefined });
-    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const { app, url, log } = await inProcess(state, store);
     try {
       const reply = await call({ url }, 'GET', '/price?symbol=JPM&side=buy&amount=1');
       expect(reply.status).toBe(500);
@@ -129,8 +158,8 @@ describe('500', () => {
       expect(reply.json.error.message).toContain('cannot read properties of undefined');
       expect(reply.json.error.message).toContain('This is a bug in oms');
       expect((await call({ url }, 'GET', '/healthz')).status).toBe(503);
-      expect(logged).toContain('"msg":"internal error"');
-      expect(logged).toContain('TypeError');
+      expect(log.text).toContain('"msg":"internal error"');
+      expect(log.text).toContain('TypeError');
     } finally {
       await app.close();
       store.close();
