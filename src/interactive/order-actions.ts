@@ -25,7 +25,7 @@ export async function addOrder(session: Session): Promise<void> {
   const ledger = await session.ledger();
   const orderId = await term.input(newOrderIdQuestion(ledger));
   const symbol = await term.search(symbolQuestion(ledger, 'Symbol (type to search or to name a new one)', 'a new symbol'));
-  const side = await term.select(sideQuestion(ctx.theme, 'Side'));
+  const side = await term.select(sideQuestion('Side'));
   const amount = await term.input(amountQuestion('Amount'));
   const price = await term.input(priceQuestion('Price'));
   const source = await term.input(textQuestion('source', 'Source (optional: the system or desk it came from)'));

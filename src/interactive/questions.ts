@@ -126,15 +126,11 @@ export function symbolQuestion(ledger: Ledger | undefined, message: string, newL
   };
 }
 
-export function sideQuestion(theme: Theme, message: string, describe?: (side: Side) => string): SelectQuestion<Side> {
+/** Buy or Sell; the names stay plain so typing `b` or `s` picks one. */
+export function sideQuestion(message: string, describe?: (side: Side) => string): SelectQuestion<Side> {
   return {
     message,
-    choices: (['Buy', 'Sell'] as const).map((side) => ({
-      value: side,
-      name: theme.side(side),
-      short: side,
-      ...(describe ? { description: describe(side) } : {}),
-    })),
+    choices: (['Buy', 'Sell'] as const).map((side) => ({ value: side, name: side, ...(describe ? { description: describe(side) } : {}) })),
   };
 }
 

@@ -35,7 +35,7 @@ async function askRequest(session: Session, verb: string): Promise<Request> {
   const { term, ctx } = session;
   const ledger = await session.ledger();
   const symbol = parseSymbol(await term.search(symbolQuestion(ledger, `Symbol to ${verb}`, 'no orders for this symbol yet')));
-  const side = await term.select(sideQuestion(ctx.theme, 'Side', ledger ? (choice) => liquidity(ledger, symbol, choice) : undefined));
+  const side = await term.select(sideQuestion('Side', ledger ? (choice) => liquidity(ledger, symbol, choice) : undefined));
   const amount = await term.input(amountQuestion('Amount'));
   const client = await term.input(textQuestion('client', 'Client (optional)'));
   return { symbol, side, amount, client };
