@@ -261,6 +261,11 @@ describe('status codes', () => {
     expect(traded.available).toBe('0');
   });
 
+  it('415 for a body that is not JSON', async () => {
+    const reply = await call(server, 'POST', '/orders', { rawBody: 'orderId=60', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(expectError(reply, 415, 'INVALID_ARGUMENT').field).toBe('content-type');
+  });
+
   it('413 for a body over 64 KiB, and nothing is added', async () => {
     const reply = await call(server, 'POST', '/orders', { body: { orderId: 50, symbol: 'BIG', side: 'buy', amount: 1, price: '1', source: 'x'.repeat(70_000) } });
     const error = expectError(reply, 413, 'INVALID_ARGUMENT');
