@@ -31,9 +31,9 @@ export class Session {
     if (text !== '') this.ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  /** A rejection, shown inline; the menu goes on. */
+  /** A rejection, shown inline where the prompts are; the menu goes on. */
   problem(error: OmsError): void {
-    this.ctx.io.stderr.write(`${this.ctx.theme.bad('✖')} ${error.message}\n`);
+    this.term.say(`${this.ctx.theme.bad('✖')} ${error.message}`);
   }
 
   /** A passing remark where the prompts are. */

@@ -176,8 +176,9 @@ export class Terminal {
       signal: AbortSignal.any([this.signal, cancel.signal]),
       clearPromptOnDone: false,
     });
-    // The prompt has set up keypress decoding on the input by now.
-    this.keys.on('keypress', onKeypress);
+    // Listening from the next turn, as the prompt itself does, lets keys typed
+    // while nothing was asked (during a commit) pass by instead of cancelling.
+    const listen = setImmediate(() => this.keys.on('keypress', onKeypress));
     try {
       return await answer;
     } catch (error) {
@@ -187,6 +188,7 @@ export class Terminal {
       if (error instanceof Error && error.name === 'ExitPromptError') throw new PromptCancelled('Ctrl-C');
       throw error;
     } finally {
+      clearImmediate(listen);
       this.keys.removeListener('keypress', onKeypress);
     }
   }

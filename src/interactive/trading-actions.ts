@@ -75,9 +75,8 @@ export async function tradeRequest(session: Session): Promise<void> {
   if (!quote) return;
   const what = `${quote.symbol} ${ctx.theme.side(quote.side)} ${quote.filled}`;
   session.show(`${await executionText(ctx, `Quote ${quote.quoteId}: ${what}`, quote)}\nValid until ${quote.expiresAt}`);
-  const later = `quote ${quote.quoteId} can still be traded until ${quote.expiresAt} (oms trade --quote ${quote.quoteId})`;
   if (!(await term.confirm({ message: `Trade quote ${quote.quoteId}: ${what} for ${quote.total}?`, default: false }))) {
-    session.note(`not traded; ${later}`);
+    session.note(`not traded; quote ${quote.quoteId} can still be traded until ${quote.expiresAt} (oms trade --quote ${quote.quoteId})`);
     return;
   }
   let outcome;

@@ -201,6 +201,19 @@ describe('refusing where nobody can answer', () => {
     expect(await term.ended(done)).toMatchObject({ json: undefined });
   });
 
+  // Known bug, outside this module (src/cli/run.ts routes only an empty argv
+  // to interactive, while `oms interactive --help` shows `oms --state desk.json`
+  // as a way in): remove `.fails` once it is fixed.
+  it.fails('oms with global options but no command, on a terminal, opens the menu', async () => {
+    const term = new FakeTerminal();
+    const code = runCli(['--state', tmp.state], term.io, { version: '0.0.0', signal: term.controller.signal });
+    const menu = term.waitFor('What next?', 5_000);
+    menu.catch(() => undefined);
+    expect(await Promise.race([code.then((exit) => `exit ${exit}`), menu.then(() => 'menu')])).toBe('menu');
+    term.press('quit', KEY.enter);
+    expect(await term.ended(code)).toBe(0);
+  });
+
   it('bare oms on a terminal opens the menu', async () => {
     const term = new FakeTerminal({ env: { OMS_STATE: tmp.state } });
     const code = runCli([], term.io, { version: '0.0.0', signal: term.controller.signal });

@@ -2,7 +2,7 @@
 // quote, shown, confirmed and then executed, so a book that moved in between
 // is refused cleanly and nothing trades.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { addCommand } from '../../src/core/commands.js';
 import { tempState, type TempState } from '../e2e/helpers.js';
 import { FakeTerminal, KEY } from './harness.js';
@@ -102,6 +102,26 @@ describe('trade', () => {
       [1, 20],
       [4, 10],
     ]);
+  });
+
+  it('refuses cleanly when the quote expired before the yes', async () => {
+    // Only the clock is faked (the session's store is created after this and takes it); timers stay real.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const { done } = await term.start({ state: tmp.state });
+      await askTrade('22');
+      await term.waitFor('Trade quote 1');
+      vi.setSystemTime(Date.now() + 61_000);
+      term.press('y', KEY.enter);
+      await term.waitFor('✖ quote 1 expired at');
+      await term.waitFor('nothing was traded');
+      await term.menu('quit');
+      await term.ended(done);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await trades(tmp.state)).toEqual([]);
+    expect((await liveOrders(tmp.state)).filter((order) => order.symbol === 'JPM')).toHaveLength(2);
   });
 
   it('offers a partial quote when the book holds less than asked', async () => {
