@@ -21,7 +21,7 @@ export interface TerminalStream {
 }
 
 export class ProgressBar implements ImportProgress {
-  private readonly started = performance.now();
+  private readonly started: number;
   private drawn = 0;
   private shown = false;
   private rows = 0;
@@ -31,11 +31,14 @@ export class ProgressBar implements ImportProgress {
     private readonly label: string,
     /** Bytes in the file; undefined for stdin (no percentage then). */
     private readonly totalBytes: number | undefined,
-  ) {}
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.started = now();
+  }
 
   update(rows: number, bytes: number): void {
     this.rows = rows;
-    const now = performance.now();
+    const now = this.now();
     if (now - this.started < DELAY_MS || now - this.drawn < REDRAW_MS) return;
     this.drawn = now;
     const rate = Math.round(rows / ((now - this.started) / 1000));
@@ -50,7 +53,7 @@ export class ProgressBar implements ImportProgress {
   }
 
   committing(): void {
-    if (this.drawn > 0 || performance.now() - this.started >= DELAY_MS) this.draw(`importing ${this.label}: ${this.rows.toLocaleString('en-US')} rows read, committing...`);
+    if (this.drawn > 0 || this.now() - this.started >= DELAY_MS) this.draw(`importing ${this.label}: ${this.rows.toLocaleString('en-US')} rows read, committing...`);
   }
 
   done(): void {

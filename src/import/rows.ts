@@ -196,7 +196,7 @@ function cellProblem(column: Column, value: string, check: CellRule['check']): C
 
 /** Why a number a spreadsheet wrote is not taken as it looks. */
 function spreadsheetHint(value: string): string {
-  if (SCIENTIFIC.test(value)) return ' (a spreadsheet wrote it in scientific notation, which may have lost digits: format the column as text or a plain number and export again)';
-  if (value.includes(',')) return ' (a spreadsheet\'s thousands separator or decimal comma: write plain digits, with "." before any decimals)';
+  if (SCIENTIFIC.test(value)) return '; a spreadsheet wrote it in scientific notation, which may have lost digits: format the column as text or a plain number and export again';
+  if (value.includes(',')) return '; the comma is a spreadsheet\'s thousands separator or decimal comma: write plain digits, with "." before any decimals';
   return '';
 }
