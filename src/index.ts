@@ -39,8 +39,8 @@ export interface OrderManager {
  */
 export function createOrderManager(options: OrderManagerOptions = {}): OrderManager {
   const convention = parseConvention(options.convention ?? 'document');
-  const now = options.now ?? (() => new Date());
-  const engine = new Engine(convention, () => now().getTime());
+  const now = options.now;
+  const engine = new Engine(convention, now ? () => now().getTime() : Date.now);
   const retired = new Set<number>();
 
   return {

@@ -103,13 +103,6 @@ export class BookSide {
     if (level.count === 0) this.dropLevel(level);
   }
 
-  /** Sum of every level's volume. */
-  volume(): bigint {
-    let sum = 0n;
-    for (let level = this.lowest; level; level = level.higher) sum += level.volume;
-    return sum;
-  }
-
   private addLevel(price: number): PriceLevel {
     const level = new PriceLevel(this, price);
     this.below = null;

@@ -11,6 +11,7 @@ const PRICE_SCALE_BIG = 100_000_000n;
 /** Largest price whose scaled value stays an exact JS integer. */
 export const MAX_PRICE_SCALED = Number.MAX_SAFE_INTEGER;
 export const MAX_PRICE_TEXT = '90071992.54740991';
+const MAX_WHOLE_PRICE = 90_071_992;
 
 /**
  * Parses a plain decimal (`20`, `20.5`, `.5`, `0.00000001`) or a JS number
@@ -21,6 +22,8 @@ export const MAX_PRICE_TEXT = '90071992.54740991';
 export function parsePrice(input: unknown, field = 'price'): number {
   let text: string;
   if (typeof input === 'number') {
+    // Whole prices (the common case from code) need no decimal text.
+    if (Number.isInteger(input) && input > 0 && input <= MAX_WHOLE_PRICE) return input * PRICE_SCALE;
     if (!Number.isFinite(input)) throw invalid(field, input, 'is not a finite number');
     if (input <= 0) throw invalid(field, input, 'must be a positive number');
     text = numberToPlainDecimal(input);

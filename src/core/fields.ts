@@ -50,7 +50,21 @@ export function parseCount(input: unknown, field: string): number {
   return wholeNumber(input, field, false);
 }
 
+// Symbols already checked, raw text to canonical: a book sees the same few
+// symbols millions of times. Bounded so hostile input cannot grow it.
+const checkedSymbols = new Map<string, string>();
+
 export function parseSymbol(input: unknown, field = 'symbol'): string {
+  if (typeof input === 'string') {
+    const known = checkedSymbols.get(input);
+    if (known !== undefined) return known;
+  }
+  const symbol = checkSymbol(input, field);
+  if (checkedSymbols.size < 10_000) checkedSymbols.set(input as string, symbol);
+  return symbol;
+}
+
+function checkSymbol(input: unknown, field: string): string {
   if (typeof input !== 'string' || input === '') throw invalid(field, input ?? '', 'is empty');
   if (input.length > 16) throw invalid(field, input, 'is longer than 16 characters');
   if (!SYMBOL.test(input)) {
@@ -61,6 +75,7 @@ export function parseSymbol(input: unknown, field = 'symbol'): string {
 }
 
 export function parseSide(input: unknown, field = 'side'): Side {
+  if (input === 'Buy' || input === 'Sell') return input;
   if (typeof input === 'string') {
     const lower = input.toLowerCase();
     if (lower === 'buy' || lower === 'b') return 'Buy';

@@ -128,13 +128,9 @@ export class OrderManager {
     let total = 0n;
     if (consumed) {
       for (let level = consumed.best(); level && remaining > 0; level = consumed.after(level)) {
-        if (level.volume >= remaining) {
-          total += BigInt(remaining) * BigInt(level.price);
-          remaining = 0;
-        } else {
-          total += level.volume * BigInt(level.price);
-          remaining -= Number(level.volume);
-        }
+        const take = level.upTo(remaining);
+        total += BigInt(take) * BigInt(level.price);
+        remaining -= take;
       }
     }
     const filled = amount - remaining;

@@ -24,9 +24,13 @@ export class OrderEntry {
   }
 }
 
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
 export class PriceLevel {
-  /** Sum of the amounts here; a BigInt because it can pass 2^53. */
-  volume = 0n;
+  // The sum of the amounts here, exact: a plain number while it fits in 2^53
+  // (the usual case, and no allocation per order), a BigInt past that.
+  private small = 0;
+  private big: bigint | null = null;
   count = 0;
   head: OrderEntry | null = null;
   tail: OrderEntry | null = null;
@@ -43,6 +47,34 @@ export class PriceLevel {
     readonly price: number,
   ) {}
 
+  /** Sum of the amounts at this level; it can pass 2^53. */
+  get volume(): bigint {
+    return this.big ?? BigInt(this.small);
+  }
+
+  /** How much of `limit` this level can fill: min(volume, limit), exactly. */
+  upTo(limit: number): number {
+    if (this.big === null) return this.small < limit ? this.small : limit;
+    return this.big < BigInt(limit) ? Number(this.big) : limit;
+  }
+
+  private addVolume(delta: number): void {
+    if (this.big === null) {
+      // A float sum past 2^53 rounds to at least 2^53, so the test is exact.
+      const next = this.small + delta;
+      if (next <= MAX_SAFE) {
+        this.small = next;
+        return;
+      }
+      this.big = BigInt(this.small);
+    }
+    this.big += BigInt(delta);
+    if (this.big <= MAX_SAFE) {
+      this.small = Number(this.big);
+      this.big = null;
+    }
+  }
+
   append(entry: OrderEntry): void {
     entry.level = this;
     entry.prev = this.tail;
@@ -51,7 +83,7 @@ export class PriceLevel {
     else this.head = entry;
     this.tail = entry;
     this.count++;
-    this.volume += BigInt(entry.amount);
+    this.addVolume(entry.amount);
   }
 
   unlink(entry: OrderEntry): void {
@@ -63,12 +95,12 @@ export class PriceLevel {
     entry.next = null;
     entry.level = null;
     this.count--;
-    this.volume -= BigInt(entry.amount);
+    this.addVolume(-entry.amount);
   }
 
   /** Changes an order's amount where it stands (a decrease keeps its place). */
   resize(entry: OrderEntry, amount: number): void {
-    this.volume += BigInt(amount - entry.amount);
+    this.addVolume(amount - entry.amount);
     entry.amount = amount;
   }
 }
