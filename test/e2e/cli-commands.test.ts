@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -21,8 +21,9 @@ const DOCUMENT_ORDERS = [
 ];
 
 const states: TempState[] = [];
-afterEach(() => {
-  for (const state of states.splice(0)) state.cleanup();
+// Tests run concurrently (each on its own state), so temp states are cleaned up at the end.
+afterAll(() => {
+  for (const state of states) state.cleanup();
 });
 
 function fresh(): TempState {
@@ -49,11 +50,21 @@ async function text(state: string, args: string[]): Promise<string> {
   return String(result.stdout);
 }
 
-async function seedDocument(state: string): Promise<void> {
-  for (const order of DOCUMENT_ORDERS) await ok(state, ['add', ...order]);
+// The document's book is made once per file through the binary; each test works on a copy.
+let template: TempState;
+beforeAll(async () => {
+  template = tempState();
+  for (const order of DOCUMENT_ORDERS) await ok(template.state, ['add', ...order]);
+});
+afterAll(() => template.cleanup());
+
+function documentState(): TempState {
+  const state = fresh();
+  fs.cpSync(template.dir, state.dir, { recursive: true });
+  return state;
 }
 
-describe('the requirement document through the binary (SPEC §1)', () => {
+describe.concurrent('the requirement document through the binary (SPEC §1)', () => {
   it('document convention: init, the four orders, 400 / 200 / 442, then the trade', async () => {
     const { state } = fresh();
     const init = await ok(state, ['init']);
@@ -105,7 +116,7 @@ describe('the requirement document through the binary (SPEC §1)', () => {
   it('market convention: a request walks the opposite side; the convention shows in status and book', async () => {
     const { state } = fresh();
     expect(await ok(state, ['init', '--convention', 'market'])).toMatchObject({ created: true, convention: 'market' });
-    await seedDocument(state);
+    for (const order of DOCUMENT_ORDERS) await ok(state, ['add', ...order]);
     expect((await ok(state, ['status'])).convention).toBe('market');
 
     // Sell JPM walks JPM's Buy side from the highest price down: 21×10 + 20×12.
@@ -152,10 +163,9 @@ describe('the requirement document through the binary (SPEC §1)', () => {
   });
 });
 
-describe('quotes and trades', () => {
+describe.concurrent('quotes and trades', () => {
   it('quote prints total, per-level fills, id and expiry; trade --quote executes it once', async () => {
-    const { state } = fresh();
-    await seedDocument(state);
+    const { state } = documentState();
     const quoteText = await text(state, ['quote', 'JPM', 'buy', '22', '--client', 'acme']);
     expect(quoteText).toContain('Quote 1 for "acme": JPM Buy 22');
     expect(quoteText).toMatch(/^\s*20\s+20\s+1\s+400$/m);
@@ -190,8 +200,7 @@ describe('quotes and trades', () => {
   });
 
   it('trade at the current book, in text; --partial fills what exists for quote, trade and price', async () => {
-    const { state } = fresh();
-    await seedDocument(state);
+    const { state } = documentState();
     const tradeText = await text(state, ['trade', 'AMZN', 'sell', '3', '--client', 'bob']);
     expect(tradeText).toContain('Trade 1 for "bob": AMZN Sell 3');
     expect(tradeText).toMatch(/^\s*3\s+3\s+10$/m);
@@ -242,10 +251,9 @@ describe('quotes and trades', () => {
   });
 });
 
-describe('orders: modify, remove, order', () => {
+describe.concurrent('orders: modify, remove, order', () => {
   it('modify: shape, place in the level, amount 0 removes; remove; order live and gone', async () => {
-    const { state } = fresh();
-    await seedDocument(state);
+    const { state } = documentState();
     await ok(state, ['add', '5', 'JPM', 'buy', '5', '20']);
     await ok(state, ['add', '6', 'JPM', 'buy', '6', '20']);
     const level = async () => (await ok(state, ['book', 'JPM', '--orders'])).buy[0].orders.map((order: any) => order.orderId);
@@ -296,10 +304,9 @@ describe('orders: modify, remove, order', () => {
   });
 });
 
-describe('looking: book, orders, trades, history, status, doctor', () => {
+describe.concurrent('looking: book, orders, trades, history, status, doctor', () => {
   it('book (--depth, --orders), orders (--symbol/--side), in text and --json', async () => {
-    const { state } = fresh();
-    await seedDocument(state);
+    const { state } = documentState();
     for (const order of [
       ['5', 'JPM', 'buy', '5', '19'],
       ['6', 'JPM', 'buy', '6', '19'],
@@ -357,8 +364,7 @@ describe('looking: book, orders, trades, history, status, doctor', () => {
   });
 
   it('trades (--symbol/--client/--limit) and history, newest first', async () => {
-    const { state } = fresh();
-    await seedDocument(state);
+    const { state } = documentState();
     await ok(state, ['trade', 'JPM', 'buy', '1', '--client', 'acme']);
     await ok(state, ['trade', 'GOOG', 'sell', '2', '--client', 'bob']);
     await ok(state, ['trade', 'JPM', 'buy', '3', '--client', 'bob']);
@@ -394,8 +400,7 @@ describe('looking: book, orders, trades, history, status, doctor', () => {
   });
 
   it('status and doctor on a healthy state', async () => {
-    const { state } = fresh();
-    await seedDocument(state);
+    const { state } = documentState();
     await ok(state, ['trade', 'JPM', 'buy', '20']);
     await ok(state, ['quote', 'AMZN', 'sell', '2']);
     const status = await ok(state, ['status']);
@@ -420,10 +425,9 @@ describe('looking: book, orders, trades, history, status, doctor', () => {
   });
 });
 
-describe('export', () => {
+describe.concurrent('export', () => {
   it('orders and trades as CSV on stdout and with --output; escaping and the formula guard', async () => {
-    const { state, dir } = fresh();
-    await seedDocument(state);
+    const { state, dir } = documentState();
     const sources = ['=SUM(A1:A9)', '+cmd', '-2+3', '@foo', 'a,"b"', 'plain desk', '__proto__'];
     for (const [i, source] of sources.entries()) await ok(state, ['add', String(10 + i), 'X', 'sell', '1', String(5 + i), '--source', source]);
     // Two plain orders above the rest, for the trades to take (a Sell walks from the highest price).

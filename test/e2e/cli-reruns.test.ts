@@ -3,12 +3,14 @@
 // under its id, and natural reruns (re-add, remove of a gone order, modify to
 // the same values) change nothing: what lets a script simply run again.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
 
 const states: TempState[] = [];
-afterEach(() => {
-  for (const state of states.splice(0)) state.cleanup();
+// Tests run concurrently (each on its own state), so temp states are cleaned up at the end.
+afterAll(() => {
+  for (const state of states) state.cleanup();
 });
 
 function fresh(): TempState {
@@ -23,21 +25,30 @@ async function ok(state: string, args: string[]): Promise<any> {
   return JSON.parse(String(result.stdout));
 }
 
-async function seedDocument(state: string): Promise<void> {
+// The document's book is made once per file through the binary; each test works on a copy.
+let template: TempState;
+beforeAll(async () => {
+  template = tempState();
   for (const order of [
-    ['1', 'JPM', 'Buy', '20', '20'],
-    ['2', 'GOOG', 'Sell', '12', '25'],
-    ['3', 'AMZN', 'Sell', '7', '10'],
-    ['4', 'JPM', 'Buy', '10', '21'],
+  ['1', 'JPM', 'Buy', '20', '20'],
+  ['2', 'GOOG', 'Sell', '12', '25'],
+  ['3', 'AMZN', 'Sell', '7', '10'],
+  ['4', 'JPM', 'Buy', '10', '21'],
   ]) {
-    await ok(state, ['add', ...order]);
+    await ok(template.state, ['add', ...order]);
   }
+});
+afterAll(() => template.cleanup());
+
+function documentState(): TempState {
+  const state = fresh();
+  fs.cpSync(template.dir, state.dir, { recursive: true });
+  return state;
 }
 
-describe('operation ids', () => {
+describe.concurrent('operation ids', () => {
   it('same id and parameters: the original result again, replayed, exit 0, nothing written', async () => {
-    const { state } = fresh();
-    await seedDocument(state);
+    const { state } = documentState();
     const runs: [string, string[]][] = [
       ['job-add', ['add', '5', 'jpm', 'b', '3', '19.50']],
       ['job-modify', ['modify', '4', '--amount', '9']],
@@ -66,8 +77,7 @@ describe('operation ids', () => {
   });
 
   it('same id, different parameters: OP_ID_CONFLICT, exit 3; a rejected operation can be fixed and retried under its id', async () => {
-    const { state } = fresh();
-    await seedDocument(state);
+    const { state } = documentState();
     await ok(state, ['--op-id', 'nightly-1', 'trade', 'JPM', 'buy', '5']);
     const before = stateFiles(state);
     const conflict = await omsJson(['--op-id', 'nightly-1', 'trade', 'JPM', 'buy', '6'], { state });
@@ -95,8 +105,7 @@ describe('operation ids', () => {
   });
 
   it('trades are not naturally idempotent; a quote trades at most once and its rerun is a replay', async () => {
-    const { state } = fresh();
-    await seedDocument(state);
+    const { state } = documentState();
     const a = await ok(state, ['trade', 'JPM', 'buy', '1']);
     const b = await ok(state, ['trade', 'JPM', 'buy', '1']);
     expect(b.trade.tradeId).toBe(a.trade.tradeId + 1);
@@ -111,10 +120,9 @@ describe('operation ids', () => {
   });
 });
 
-describe('natural reruns', () => {
+describe.concurrent('natural reruns', () => {
   it('re-add identical is a replay (even once the order is gone); re-add different is DUPLICATE_ORDER_ID', async () => {
-    const { state } = fresh();
-    await seedDocument(state);
+    const { state } = documentState();
     const first = await ok(state, ['add', '5', 'JPM', 'sell', '3', '30', '--source', 'desk-a']);
     await ok(state, ['remove', '3']);
     const before = stateFiles(state);
@@ -146,8 +154,7 @@ describe('natural reruns', () => {
   });
 
   it('remove of a gone order: exit 0, removed false, a notice naming how it went; never existed: ORDER_NOT_FOUND', async () => {
-    const { state } = fresh();
-    await seedDocument(state);
+    const { state } = documentState();
     await ok(state, ['remove', '3']);
     const trade = await ok(state, ['trade', 'GOOG', 'sell', '12']);
     await ok(state, ['modify', '4', '--amount', '0']);
@@ -176,8 +183,7 @@ describe('natural reruns', () => {
   });
 
   it('modify to the values it already has changes nothing', async () => {
-    const { state } = fresh();
-    await seedDocument(state);
+    const { state } = documentState();
     await ok(state, ['add', '5', 'JPM', 'buy', '5', '20']);
     const before = stateFiles(state);
     const same = await omsJson(['modify', '1', '--amount', '20', '--price', '20.000'], { state });

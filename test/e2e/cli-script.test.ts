@@ -5,14 +5,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { afterEach, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { OMS, ROOT, oms, stateFiles, tempState, type TempState } from './helpers.js';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'scripts', 'ci-job.sh');
 
 const states: TempState[] = [];
-afterEach(() => {
-  for (const state of states.splice(0)) state.cleanup();
+// Tests run concurrently (each on its own state), so temp states are cleaned up at the end.
+afterAll(() => {
+  for (const state of states) state.cleanup();
 });
 
 function runJob(state: string) {
@@ -31,7 +32,7 @@ async function snapshot(state: string): Promise<{ orders: string; trades: string
   return { orders: String(orders.stdout), trades: String(trades.stdout) };
 }
 
-it('the CI job runs, and its rerun changes nothing', async () => {
+it.concurrent('the CI job runs, and its rerun changes nothing', async () => {
   const temp = tempState();
   states.push(temp);
   const { state } = temp;
@@ -57,7 +58,7 @@ it('the CI job runs, and its rerun changes nothing', async () => {
   expect(stateFiles(state)).toEqual(filesAfterFirst);
 });
 
-it("the job stops at the first failing step (set -e) with oms's exit code, the state untouched", async () => {
+it.concurrent("the job stops at the first failing step (set -e) with oms's exit code, the state untouched", async () => {
   const temp = tempState();
   states.push(temp);
   // A state the job cannot read: the first oms call fails with exit 4 and the job with it.

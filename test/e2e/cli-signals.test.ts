@@ -7,12 +7,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { execa, type ResultPromise } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { OMS, ROOT, oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
 
 const states: TempState[] = [];
-afterEach(() => {
-  for (const state of states.splice(0)) state.cleanup();
+// Tests run concurrently (each on its own state), so temp states are cleaned up at the end.
+afterAll(() => {
+  for (const state of states) state.cleanup();
 });
 
 async function seeded(): Promise<TempState> {
@@ -57,7 +58,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-describe('the writer lock', () => {
+describe.concurrent('the writer lock', () => {
   it('STATE_LOCKED after --lock-timeout, exit 5, naming the holder; readers and price do not wait', async () => {
     const { state } = await seeded();
     const lock = holdLock(state);
@@ -112,7 +113,7 @@ describe('the writer lock', () => {
   });
 });
 
-describe('signals', () => {
+describe.concurrent('signals', () => {
   it.each([
     ['SIGTERM', 143],
     ['SIGINT', 130],
