@@ -231,6 +231,19 @@ describe.concurrent('help and version', () => {
     expect(bare.stderr).toMatch(/^Usage: oms/);
     expect(bare.stderr).toContain('add');
   });
+
+  it('global options but no command, without a terminal: exit 2, help on stderr, and --json says what is missing', async () => {
+    const { state } = fresh();
+    const [plain, json] = await Promise.all([oms(['--state', state]), oms(['--json', '--state', state])]);
+    expect(plain.exitCode).toBe(2);
+    expect(plain.stdout).toBe('');
+    expect(plain.stderr).toMatch(/^Usage: oms/);
+    expect(json.exitCode).toBe(2);
+    const { error } = JSON.parse(String(json.stdout));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(/command/);
+    expect(error.message).not.toMatch(/outputHelp/);
+  });
 });
 
 describe.concurrent('a closed stdout', () => {
