@@ -97,12 +97,7 @@ export async function importCsv(store: StateStore, request: ImportRequest, hooks
     progress?.committing();
   };
   try {
-    if (request.dryRun && !(await store.status()).exists) {
-      hooks.notice(`no state at ${store.location} yet: checking the file against an empty one (nothing is created)`);
-      await work(inMemory(await store.read()));
-    } else {
-      await store.write(work, { atomic: true, bulk: true, batchName: batch, dryRun: request.dryRun });
-    }
+    await store.write(work, { atomic: true, bulk: true, batchName: batch, dryRun: request.dryRun });
     rejects?.commit();
   } catch (error) {
     rejects?.discard();
@@ -124,11 +119,6 @@ export async function importCsv(store: StateStore, request: ImportRequest, hooks
     problems: problems.kept,
     moreProblems: problems.more,
   };
-}
-
-/** Runs rows against a ledger directly: a dry run on a state that does not exist yet. */
-function inMemory(ledger: Ledger): Transaction {
-  return { ledger, execute: (command, opId) => ledger.execute(command, opId, Date.now()) };
 }
 
 /** The counting and checking of one import's rows. */

@@ -158,7 +158,7 @@ export class RowReader {
       if (problem) problems.push(problem);
     }
     if (action === 'modify' && !this.header.cell(cells, 'amount') && !this.header.cell(cells, 'price')) {
-      problems.push({ field: 'amount', message: 'or price is required: a modify row sets amount, price or both' });
+      problems.push({ field: 'amount', message: 'a modify row needs amount, price or both, and both are empty' });
     }
     const opId = this.header.cell(cells, 'op_id');
     if (opId) {

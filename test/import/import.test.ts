@@ -126,12 +126,6 @@ describe('import into a file store', () => {
     expect(stateFiles(state)).toEqual(before);
   });
 
-  it('dry run on a state that does not exist creates nothing', async () => {
-    const { store, dir } = fresh();
-    expect(await run(store, BOOK, { dryRun: true })).toMatchObject({ read: 4, applied: 4 });
-    expect(fs.readdirSync(dir)).toEqual([]);
-  });
-
   it('an interrupted import commits nothing and releases the lock', async () => {
     const { store, state } = fresh();
     await run(store, BOOK);

@@ -67,7 +67,7 @@ describe('rows to commands', () => {
   it('requires what the action needs, saying whether the cell or the column is missing', () => {
     expect(read('add,,A,Buy,1,1,,,').problems).toEqual([{ field: 'order_id', message: 'is required for an add row, but the cell is empty' }]);
     expect(read('trade,A,Buy', 'action,symbol,side').problems).toEqual([{ field: 'amount', message: 'is required for a trade row, but the header has no amount column' }]);
-    expect(read('modify,3,,,,,,,').problems).toEqual([{ field: 'amount', message: expect.stringContaining('or price is required') }]);
+    expect(read('modify,3,,,,,,,').problems).toEqual([{ field: 'amount', message: expect.stringContaining('needs amount, price or both') }]);
     expect(fields('remove,,,,,,,,')).toEqual(['order_id']);
   });
 
