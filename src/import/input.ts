@@ -11,7 +11,7 @@ import { addAbortSignal, type Readable } from 'node:stream';
 import { OmsError } from '../core/errors.js';
 import type { ProblemList } from './problems.js';
 
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 16;
 const SAVE_AS = 'save it as UTF-8 (or UTF-16 with a byte-order mark)';
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
