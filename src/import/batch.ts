@@ -76,6 +76,7 @@ export async function importCsv(store: StateStore, request: ImportRequest, hooks
   const problems = new ProblemList(request.file);
   const batch = request.batch ?? (request.file === '-' ? 'stdin' : path.basename(request.file));
   const input = CsvInput.open(request.file, request.stdin, hooks.signal, problems);
+  const progress = hooks.progress?.(input.size);
   const reader = new CsvReader(input, problems);
   const batches = reader.batches()[Symbol.asyncIterator]();
   const first = await batches.next();
@@ -85,7 +86,6 @@ export async function importCsv(store: StateStore, request: ImportRequest, hooks
   if (!header) throw problems.error(`${request.file}: the header is not an import header; nothing was imported`);
 
   const rejects = request.rejects === undefined ? undefined : RejectsFile.open(request.rejects, header, reader.delimiter, input.bom);
-  const progress = hooks.progress?.(input.size);
   const run = new BatchRun(header, new RowOpIds(batch), problems, rejects, progress, hooks.signal, input);
   const work = async (tx: Transaction): Promise<void> => {
     run.rows(tx, first.value.slice(1));

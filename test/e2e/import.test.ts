@@ -4,6 +4,7 @@
 // rejects file that imports once fixed, reruns, dry runs, stdin, export then
 // import rebuilding the same book, and the writer lock held for the whole file.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -31,6 +32,26 @@ async function ok(state: string, args: string[], input?: string): Promise<any> {
 }
 
 const withoutTimes = (orders: { acceptedAt?: string }[]): unknown[] => orders.map(({ acceptedAt: _acceptedAt, ...order }) => order);
+
+function tmuxAvailable(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A shell command in a tmux window of its own server: a real terminal for stderr. */
+function inTerminal(command: string): { screen(): string; close(): void } {
+  const socket = `oms-import-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  tmux('new-session', '-d', '-s', 'oms', '-x', '150', '-y', '20', `${command}; echo "EXIT=$?"; sleep 600`);
+  return {
+    screen: () => tmux('capture-pane', '-p', '-J', '-t', 'oms', '-S', '-200'),
+    close: () => tmux('kill-server'),
+  };
+}
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let waited = 0; !condition(); waited += 20) {
@@ -344,5 +365,34 @@ describe('oms import: dry runs, reruns and the lock', () => {
     const result = await importing;
     expect(result.exitCode).toBe(130);
     expect(stateFiles(state)).toEqual(before);
+  });
+});
+
+describe.skipIf(!tmuxAvailable())('oms import: progress on a terminal (tmux)', () => {
+  it('draws a progress bar on stderr once the import has run for a moment, then clears it for the summary; none with --quiet', async () => {
+    const { state, dir } = fresh();
+    const rows = path.join(dir, 'rows.csv');
+    fs.writeFileSync(rows, Array.from({ length: 5000 }, (_, i) => `${i + 1},SYM,Buy,1,${i + 1}\n`).join(''));
+    // The header, a pause longer than the bar's delay, the rows, and a pause with the bar on screen.
+    const feed = `(printf 'order_id,symbol,side,amount,price\\n'; sleep 1.5; cat ${rows}; sleep 2)`;
+    const terminal = inTerminal(`${feed} | ${process.execPath} ${OMS} --state ${state} import -`);
+    try {
+      await until(() => /importing -: [\d,]+ rows, [\d,]+ rows\/s/.test(terminal.screen()), 'the progress bar');
+      await until(() => terminal.screen().includes('EXIT='), 'the import to end');
+      expect(terminal.screen()).toContain('EXIT=0');
+      expect(terminal.screen()).toMatch(/^Imported -: 5000 rows read, 5000 applied, 0 replayed, 0 rejected in [\d.]+ s$/m);
+      expect(terminal.screen()).not.toContain('importing -:');
+    } finally {
+      terminal.close();
+    }
+    const quiet = inTerminal(`${feed.replace('cat', 'sed s/^/9000/')} | ${process.execPath} ${OMS} --state ${state} --quiet import - --batch again`);
+    try {
+      await until(() => quiet.screen().includes('EXIT='), 'the quiet import to end');
+      expect(quiet.screen()).toContain('EXIT=0');
+      expect(quiet.screen()).toMatch(/^Imported -: 5000 rows read, 5000 applied/m);
+      expect(quiet.screen()).not.toContain('importing');
+    } finally {
+      quiet.close();
+    }
   });
 });
