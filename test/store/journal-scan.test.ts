@@ -118,7 +118,7 @@ describe('scanning a journal', () => {
       fs.ftruncateSync(fd, ${headerLength + Buffer.byteLength(lines[1]!) + 1 + 20});
       try { scanJournal(fd, ${JSON.stringify(file)}, ${headerLength}, size, 0, () => {}); } catch {}
     `;
-    const outcome = await finishesWithin(3000, source);
+    const outcome = await finishesWithin(2000, source);
     expect(outcome.error).toBeUndefined();
     expect(outcome.finished, 'scanJournal never returned').toBe(true);
   });
