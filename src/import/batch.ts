@@ -80,7 +80,7 @@ export async function importCsv(store: StateStore, request: ImportRequest, hooks
   const reader = new CsvReader(input, problems);
   const batches = reader.batches()[Symbol.asyncIterator]();
   const first = await batches.next();
-  const headerRecord = first.done ? undefined : first.value[0];
+  const [headerRecord, ...firstRows] = first.done ? [] : first.value;
   if (!headerRecord) throw problems.fatal(1, 'header', 'the file is empty: the first line must be a header naming the columns');
   const header = readHeader(headerRecord.cells, problems);
   if (!header) throw problems.error(`${request.file}: the header is not an import header; nothing was imported`);
@@ -88,7 +88,7 @@ export async function importCsv(store: StateStore, request: ImportRequest, hooks
   const rejects = request.rejects === undefined ? undefined : RejectsFile.open(request.rejects, header, reader.delimiter, input.bom);
   const run = new BatchRun(header, new RowOpIds(batch), problems, rejects, progress, hooks.signal, input);
   const work = async (tx: Transaction): Promise<void> => {
-    run.rows(tx, first.value.slice(1));
+    run.rows(tx, firstRows);
     for (let next = await batches.next(); !next.done; next = await batches.next()) run.rows(tx, next.value);
     if (problems.count > 0 && !request.continueOnError) {
       const rows = run.rejected === 1 ? '1 row is' : `${run.rejected} rows are`;

@@ -6,8 +6,7 @@
 // are skipped. A syntax error (a quote never closed) ends the import: after
 // it, nothing says where the next record begins.
 
-import type { CsvError } from 'csv-parse';
-import type { Parser } from 'csv-parse';
+import type { CsvError, Parser } from 'csv-parse';
 import { detectDelimiter, firstLine, type Delimiter } from './dialect.js';
 import type { CsvInput } from './input.js';
 import type { ProblemList } from './problems.js';
