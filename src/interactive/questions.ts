@@ -5,7 +5,7 @@
 
 import { parseTtl } from '../core/commands.js';
 import { parsePrice } from '../core/decimal.js';
-import { OmsError } from '../core/errors.js';
+import { OmsError, showValue } from '../core/errors.js';
 import { parseAmount, parseNewAmount, parseOrderId, parseSymbol, parseText } from '../core/fields.js';
 import type { Ledger } from '../core/ledger.js';
 import { orderView } from '../core/order-manager.js';
@@ -32,18 +32,16 @@ export function check(rule: (value: string) => unknown): (value: string) => true
 /** Why an order id cannot be given to a new order, or undefined when it can. */
 function usedOrderId(ledger: Ledger | undefined, orderId: number): string | undefined {
   if (!ledger) return undefined;
-  const live = ledger.engine.get(orderId);
-  if (live) {
-    const order = orderView(live);
-    return `is live (${order.symbol} ${order.side} ${order.amount} @ ${order.price}); order ids are never reused`;
-  }
+  let found;
   try {
-    const gone = ledger.orderStatus(orderId);
-    return `was used before (${gone.status === 'live' ? 'live' : gone.how}); order ids are never reused`;
+    found = ledger.orderStatus(orderId);
   } catch (error) {
     if (error instanceof OmsError && error.code === 'ORDER_NOT_FOUND') return undefined;
     throw error;
   }
+  const { symbol, side, amount, price } = found.order;
+  const how = found.status === 'live' ? `is live (${symbol} ${side} ${amount} @ ${price})` : `was used before (${found.how})`;
+  return `${how}; order ids are never reused`;
 }
 
 /** One past the highest live id, stepping over ids used before. */
@@ -62,7 +60,7 @@ export function newOrderIdQuestion(ledger: Ledger | undefined): InputQuestion {
     validate: check((value) => {
       const orderId = parseOrderId(value);
       const used = usedOrderId(ledger, orderId);
-      if (used) throw new OmsError('DUPLICATE_ORDER_ID', `orderId: ${JSON.stringify(value)} ${used}`);
+      if (used) throw new OmsError('DUPLICATE_ORDER_ID', `orderId: ${showValue(value)} ${used}`);
     }),
   };
 }

@@ -80,10 +80,6 @@ class PromptOutput extends Writable {
   get columns(): number {
     return (this.target as { columns?: number }).columns ?? 80;
   }
-
-  get rows(): number {
-    return (this.target as { rows?: number }).rows ?? 24;
-  }
 }
 
 /** The prompts' colours from the CLI's scheme, so --no-color and NO_COLOR hold here too. */

@@ -26,7 +26,6 @@ class Capture {
   text = '';
   isTTY: boolean;
   columns = 120;
-  rows = 40;
 
   constructor(
     isTTY: boolean,
