@@ -7,10 +7,10 @@ import { SIGNAL_EXIT } from './exit-codes.js';
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    // Every wait notices the abort (lock waits, imports, serve's drain); a
+    // second signal means "now".
     if (controller.signal.aborted) process.exit(SIGNAL_EXIT[signal]);
     controller.abort(signal);
-    // A command that does not reach a point where it notices gets a moment, then goes.
-    setTimeout(() => process.exit(SIGNAL_EXIT[signal]), 5_000).unref();
   });
 }
 

@@ -29,6 +29,28 @@ async function report(io: Io, argv: string[], error: OmsError): Promise<void> {
   if (wantsJson(argv)) io.stdout.write(`${JSON.stringify(errorJson(error))}\n`);
 }
 
+// Global options that take a value, so `--state x.json` is not read as a command.
+const VALUED_GLOBALS = new Set(['--state', '--op-id', '--lock-timeout']);
+
+/** True if argv names a command (or asks for help or the version). */
+function namesCommand(argv: string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    if (!token.startsWith('-') || token === '-') return true;
+    if (['-h', '--help', '-V', '--version'].includes(token)) return true;
+    if (VALUED_GLOBALS.has(token)) i++;
+  }
+  return false;
+}
+
+/** A commander usage error as ours, naming the argument or option it is about. */
+function usageError(error: CommanderError): OmsError {
+  const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+  const field = /for argument '([^']+)'/.exec(message)?.[1] ?? /option '--([\w-]+)/.exec(message)?.[1] ?? /argument '([^']+)'/.exec(message)?.[1];
+  const value = /value '([^']*)'/.exec(message)?.[1] ?? /argument '([^']*)' is invalid/.exec(message)?.[1];
+  return new OmsError('INVALID_ARGUMENT', message, { ...(field ? { field } : {}), ...(value !== undefined ? { value } : {}) });
+}
+
 export async function runCli(argv: string[], io: Io, options: RunOptions): Promise<number> {
   let ctx: CliContext | undefined;
   let exitCode = 0;
@@ -48,10 +70,12 @@ export async function runCli(argv: string[], io: Io, options: RunOptions): Promi
     });
   }
 
-  if (argv.length === 0) {
-    if (io.stdin.isTTY && io.stdout.isTTY) return runCli(['interactive'], io, options);
+  if (!namesCommand(argv)) {
+    if (io.stdin.isTTY && io.stdout.isTTY) return runCli([...argv, 'interactive'], io, options);
     io.stderr.write(program.helpInformation());
-    io.stderr.write('\noms: no command given, and no terminal for interactive mode: give a command (see above)\n');
+    const message = 'no command given, and no terminal for interactive mode: give a command (see above)';
+    io.stderr.write(`\noms: ${message}\n`);
+    if (wantsJson(argv)) io.stdout.write(`${JSON.stringify(errorJson(new OmsError('INVALID_ARGUMENT', message, { field: 'command' })))}\n`);
     return 2;
   }
 
@@ -60,10 +84,7 @@ export async function runCli(argv: string[], io: Io, options: RunOptions): Promi
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
-      if (wantsJson(argv)) {
-        const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
-        io.stdout.write(`${JSON.stringify(errorJson(new OmsError('INVALID_ARGUMENT', message)))}\n`);
-      }
+      if (wantsJson(argv)) io.stdout.write(`${JSON.stringify(errorJson(usageError(error)))}\n`);
       return 2;
     }
     const failure = toOmsError(error);

@@ -5,7 +5,7 @@
 // order), which is how "same parameters" is decided for operation ids.
 
 import { canonicalPrice } from './decimal.js';
-import { invalid } from './errors.js';
+import { invalid, OmsError } from './errors.js';
 import { parseAmount, parseNewAmount, parseOrderId, parseSide, parseSymbol, parseText } from './fields.js';
 import type { Side } from './types.js';
 
@@ -79,7 +79,7 @@ export function modifyCommand(raw: { orderId: unknown; amount?: unknown; price?:
   if (raw.amount !== undefined && raw.amount !== '') command.amount = parseNewAmount(raw.amount);
   if (raw.price !== undefined && raw.price !== '') command.price = canonicalPrice(raw.price);
   if (command.amount === undefined && command.price === undefined) {
-    throw invalid('amount', '', 'or price is required: give --amount, --price or both');
+    throw new OmsError('INVALID_ARGUMENT', 'amount: a modify needs a new amount, a new price or both (--amount, --price)', { field: 'amount' });
   }
   return command;
 }

@@ -8,13 +8,14 @@
 
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from '../core/commands.js';
 import { OmsError } from '../core/errors.js';
 import { Ledger, recordKeys, type Archive, type OperationRecord, type Outcome } from '../core/ledger.js';
 import type { Convention } from '../core/types.js';
-import { ioError, replaceFile, stateMode } from './durable.js';
+import { fsyncDir, ioError, replaceFile, stateMode } from './durable.js';
 import { corrupt, encodeBatchEnd, encodeHeader, encodeRecord, JournalWriter, readHeader, readLineAt, scanJournal, type JournalHeader } from './journal.js';
-import { FileIndex, MemoryIndex } from './key-index.js';
+import { FileIndex, IndexDamage, MemoryIndex } from './key-index.js';
 import { WriterLock, readHolder } from './lock.js';
 import { statePaths, type StatePaths } from './paths.js';
 import { readLinesBackward } from './reverse-lines.js';
@@ -45,6 +46,8 @@ interface Loaded {
   writer: JournalWriter | undefined;
   index: FileIndex | undefined;
   tail: MemoryIndex;
+  /** The tail index holds the keys of every record from this offset on. */
+  tailFrom: number;
   /** Offset past the last complete transaction we applied. */
   end: number;
   snapshotOffset: number;
@@ -84,6 +87,8 @@ export class FileStore implements StateStore, Archive {
   private load(writable: boolean): Loaded | undefined {
     this.close();
     this.stale = false;
+    // lowdb keeps its previous data when the file is missing: start from nothing.
+    this.snapshot.db.data = null;
     this.snapshot.db.read();
     // What the adapter reads back is a whole Snapshot (orders as an array).
     const snapshot = this.snapshot.db.data as Snapshot | null;
@@ -134,6 +139,7 @@ export class FileStore implements StateStore, Archive {
       writer: undefined,
       index,
       tail: new MemoryIndex(),
+      tailFrom: snapshot.journalOffset,
       end: snapshot.journalOffset,
       snapshotOffset: snapshot.journalOffset,
       snapshotSize: this.snapshot.adapter.size,
@@ -143,31 +149,41 @@ export class FileStore implements StateStore, Archive {
     // Records between the index's coverage and the snapshot only need keys.
     const keysFrom = index ? Math.min(index.header.coveredOffset, snapshot.journalOffset) : length;
     if (keysFrom < snapshot.journalOffset) {
-      if (!index) this.notice(`${this.paths.index} is missing or unusable; rebuilding it from the journal`);
+      if (!index) {
+        this.notice(
+          writable
+            ? `${this.paths.index} is missing or unusable; rebuilding it from the journal`
+            : `${this.paths.index} is missing or unusable; reading the journal instead (the next write rebuilds it)`,
+        );
+      }
       const afterSeq = index ? index.header.coveredSeq : header.baseSeq;
       scanJournal(fd, file, keysFrom, snapshot.journalOffset, afterSeq, (record, offset) => this.addKeys(loaded, record, offset));
+      loaded.tailFrom = keysFrom;
     }
     this.catchUp(loaded, size);
     return loaded;
   }
 
-  /** A journal without a snapshot is a creation that never finished, or damage. */
+  /**
+   * A journal without a snapshot: a creation that never finished (the journal
+   * is written whole by rename, so then it is exactly its header line), or
+   * damage, which is never overwritten.
+   */
   private checkOrphanJournal(): void {
     let fd: number;
     try {
       fd = fs.openSync(this.paths.journal, 'r');
-    } catch {
-      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw ioError(error, this.paths.journal, 'read');
     }
     try {
       const size = fs.fstatSync(fd).size;
+      if (size === 0) return;
       const { length } = readHeader(fd, this.paths.journal);
       if (size > length) {
         throw new OmsError('STATE_CORRUPT', `${this.paths.snapshot} is missing but ${this.paths.journal} holds operations`, { file: this.paths.snapshot });
       }
-    } catch (error) {
-      if (error instanceof OmsError && error.code === 'STATE_CORRUPT' && error.message.includes('holds operations')) throw error;
-      // An unfinished header is an unfinished creation: it is simply redone.
     } finally {
       fs.closeSync(fd);
     }
@@ -244,19 +260,52 @@ export class FileStore implements StateStore, Archive {
     if (!loaded) return undefined;
     const offsets: number[] = [];
     loaded.tail.candidates(key, offsets);
-    loaded.index?.candidates(key, offsets);
-    for (const offset of offsets) {
+    const fromTail = offsets.length;
+    try {
+      loaded.index?.candidates(key, offsets);
+    } catch (error) {
+      if (!(error instanceof IndexDamage)) throw error;
+      this.abandonIndex(loaded, error.message);
+      return this.find(key, matches);
+    }
+    const journalEnd = loaded.writer?.end ?? loaded.end;
+    for (let i = 0; i < offsets.length; i++) {
+      const offset = offsets[i] as number;
+      const indexed = i >= fromTail;
+      if (indexed && (!Number.isInteger(offset) || offset < loaded.headerLength || offset >= journalEnd)) {
+        this.abandonIndex(loaded, `it points at byte ${offset}, outside the journal`);
+        return this.find(key, matches);
+      }
       if (loaded.writer && offset >= loaded.writer.flushed) loaded.writer.flush();
-      const text = readLineAt(loaded.journalFd, offset);
       let record: OperationRecord;
       try {
-        record = JSON.parse(text) as OperationRecord;
+        record = JSON.parse(readLineAt(loaded.journalFd, offset)) as OperationRecord;
       } catch {
-        throw corrupt(this.paths.journal, offset, 'an indexed journal line is not valid JSON');
+        if (indexed) {
+          this.abandonIndex(loaded, `it points at byte ${offset}, which is not the start of an operation`);
+          return this.find(key, matches);
+        }
+        throw corrupt(this.paths.journal, offset, 'a journal line is not valid JSON');
       }
       if (matches(record)) return record;
     }
     return undefined;
+  }
+
+  /**
+   * Stops trusting a damaged index: its keys are read from the journal into
+   * memory instead, and the write in progress (if any) writes a new index.
+   */
+  private abandonIndex(loaded: Loaded, why: string): void {
+    this.notice(`${this.paths.index} is damaged (${why}); reading the journal instead${loaded.writable ? ' and rebuilding it' : ''}`);
+    loaded.index?.close();
+    loaded.index = undefined;
+    if (loaded.tailFrom > loaded.headerLength) {
+      scanJournal(loaded.journalFd, this.paths.journal, loaded.headerLength, loaded.tailFrom, loaded.header.baseSeq, (record, offset) =>
+        this.addKeys(loaded, record, offset),
+      );
+      loaded.tailFrom = loaded.headerLength;
+    }
   }
 
   operation(opId: string): OperationRecord | undefined {
@@ -341,28 +390,52 @@ export class FileStore implements StateStore, Archive {
     const lock = await this.lock();
     try {
       let loaded = this.current(true);
+      const convention = options.convention ?? 'document';
+      const created = !loaded;
       if (!loaded) {
-        const convention = options.convention ?? 'document';
         this.create(convention);
-        this.notice(`created a new state at ${this.paths.snapshot} (convention ${convention})`);
         loaded = this.current(true) as Loaded;
       }
       if (options.bulk) loaded.index?.loadFully();
       const atomic = options.atomic === true || options.dryRun === true;
       const tx = new FileTransaction(this, loaded, this.clock, { ...options, atomic });
-      let result: T;
       try {
-        result = await work(tx);
-      } catch (error) {
-        tx.close(!atomic);
-        throw error;
+        let result: T;
+        try {
+          result = await work(tx);
+        } catch (error) {
+          tx.close(!atomic);
+          throw error;
+        }
+        tx.close(options.dryRun !== true);
+        // After a rollback the memory state is ahead of the journal: never snapshot it.
+        if (!this.stale) this.checkpointQuietly(loaded);
+        return result;
+      } finally {
+        // A state is created by its first committed operation, not by a rejected one.
+        if (created && !tx.committed) this.discardCreated();
+        else if (created) this.notice(`created a new state at ${this.paths.snapshot} (convention ${convention})`);
       }
-      tx.close(options.dryRun !== true);
-      // After a rollback the memory state is ahead of the journal: never snapshot it.
-      if (!this.stale) this.checkpointQuietly(loaded);
-      return result;
     } finally {
       lock.release();
+    }
+  }
+
+  /** Removes a state this write created but never committed to. */
+  private discardCreated(): void {
+    this.close();
+    this.stale = true;
+    for (const file of [this.paths.snapshot, this.paths.journal, this.paths.index]) {
+      try {
+        fs.unlinkSync(file);
+      } catch {
+        // Not created yet.
+      }
+    }
+    try {
+      fsyncDir(this.paths.dir);
+    } catch {
+      // Nothing was committed there; durability of the removal does not matter.
     }
   }
 
@@ -434,9 +507,15 @@ export class FileStore implements StateStore, Archive {
     if (!force && pending <= threshold && loaded.index) return;
     const mode = stateMode(this.paths.snapshot);
     const covered = { offset: loaded.end, seq: loaded.ledger.counters.seq };
-    loaded.index = loaded.index
-      ? loaded.index.insertAll(loaded.tail, covered, mode)
-      : FileIndex.create(this.paths.index, loaded.header.id, loaded.tail.entries(), loaded.tail.size, covered, mode);
+    if (loaded.index) {
+      try {
+        loaded.index = loaded.index.insertAll(loaded.tail, covered, mode);
+      } catch (error) {
+        if (!(error instanceof IndexDamage)) throw error;
+        this.abandonIndex(loaded, error.message);
+      }
+    }
+    loaded.index ??= FileIndex.create(this.paths.index, loaded.header.id, loaded.tail.entries(), loaded.tail.size, covered, mode);
     this.snapshot.db.data = snapshotOf(loaded.ledger, {
       oms: 'state',
       schema: SNAPSHOT_SCHEMA,
@@ -448,7 +527,9 @@ export class FileStore implements StateStore, Archive {
     loaded.snapshotOffset = loaded.end;
     loaded.snapshotSize = this.snapshot.adapter.size;
     loaded.tail = new MemoryIndex();
+    loaded.tailFrom = loaded.end;
     this.stats.checkpoints++;
+    removeAbandonedTemps(this.paths);
   }
 
   /** Called by a transaction that could not finish: the memory state is ahead of the file. */
@@ -469,6 +550,42 @@ export class FileStore implements StateStore, Archive {
   }
 }
 
+/**
+ * Temp files (`STEM.*.tmp-PID-...`) left by a writer killed in the middle of
+ * a checkpoint: removed once their process is gone.
+ */
+function removeAbandonedTemps(paths: StatePaths): void {
+  const base = path.basename(paths.stem);
+  let names: string[];
+  try {
+    names = fs.readdirSync(paths.dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(base)) continue;
+    const match = /\.tmp-(\d+)-[a-z0-9]+$/.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    let alive = pid === process.pid;
+    if (!alive) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (error) {
+        alive = (error as NodeJS.ErrnoException).code !== 'ESRCH';
+      }
+    }
+    if (!alive) {
+      try {
+        fs.unlinkSync(path.join(paths.dir, name));
+      } catch {
+        // Someone else removed it.
+      }
+    }
+  }
+}
+
 class FileTransaction implements Transaction {
   readonly ledger: Ledger;
   private readonly writer: JournalWriter;
@@ -476,6 +593,8 @@ class FileTransaction implements Transaction {
   private batchSeq: number | undefined;
   private records = 0;
   private closed = false;
+  /** True once at least one operation of this transaction is on disk. */
+  committed = false;
 
   constructor(
     private readonly store: FileStore,
@@ -533,6 +652,7 @@ class FileTransaction implements Transaction {
       throw error;
     }
     this.loaded.end = this.writer.end;
+    this.committed = true;
     this.store.stats.commits++;
     this.store.stats.fsyncs++;
     this.store.stats.operations += this.records;

@@ -61,7 +61,7 @@ export class LineReader {
   constructor(
     private readonly fd: number,
     start: number,
-    private readonly end: number,
+    private end: number,
     private readonly chunk = 1 << 20,
   ) {
     this.position = start;
@@ -102,7 +102,12 @@ export class LineReader {
     let filled = kept.length;
     while (filled < size) {
       const read = fs.readSync(this.fd, next, filled, size - filled, this.position + filled);
-      if (read === 0) break;
+      if (read === 0) {
+        // The file shrank under us (a writer cut a torn tail or rolled back):
+        // what we have is all there is, and its end reads as unfinished.
+        this.end = this.position + filled;
+        break;
+      }
       filled += read;
     }
     this.buffer = next.subarray(0, filled);
@@ -204,10 +209,9 @@ function findBatchEnd(reader: LineReader, file: string, seq: number, end: number
       const parsed = JSON.parse(line.text) as BatchEnd;
       return { offset: line.offset, next: line.next, count: parsed.end };
     }
-    if (!line.text.startsWith(member)) {
-      if (line.next >= end) return undefined;
-      throw corrupt(file, line.offset, `batch ${seq} is interrupted by another line`);
-    }
+    // Only lines of the batch may follow an open batch: a complete other line
+    // means the batch was abandoned without being cut off, which is damage.
+    if (!line.text.startsWith(member)) throw corrupt(file, line.offset, `batch ${seq} is interrupted by another line`);
   }
 }
 

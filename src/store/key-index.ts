@@ -14,6 +14,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fsyncDir, ioError, replaceFile, writeAll } from './durable.js';
 
+/** The index file does not hold a valid table: callers fall back to the journal and rebuild it. */
+export class IndexDamage extends Error {
+  override readonly name = 'IndexDamage';
+}
+
 const MAGIC = 'OMSIDX01';
 const HEADER = 64;
 const SLOT = 16;
@@ -68,7 +73,9 @@ class SlotTable {
 
   insert(h1: number, h2: number, offset: number): boolean {
     const mask = this.capacity - 1;
-    for (let slot = h1 & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = h1 & mask, probes = 0; ; slot = (slot + 1) & mask) {
+      // A table is never more than half full: a probe that goes round it is damage.
+      if (++probes > this.capacity) throw new IndexDamage('the index table has no free slot');
       const stored = this.offsets[slot * 2 + 1] as number;
       if (stored === 0) {
         this.words[slot * 4] = h1;
@@ -83,7 +90,8 @@ class SlotTable {
 
   candidates(h1: number, h2: number, out: number[]): void {
     const mask = this.capacity - 1;
-    for (let slot = h1 & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = h1 & mask, probes = 0; ; slot = (slot + 1) & mask) {
+      if (++probes > this.capacity) throw new IndexDamage('the index table has no free slot');
       const stored = this.offsets[slot * 2 + 1] as number;
       if (stored === 0) return;
       if (this.words[slot * 4] === h1 && this.words[slot * 4 + 1] === h2) out.push(stored);
@@ -224,7 +232,11 @@ export class FileIndex {
 
   /** Reads the whole table into memory, for many lookups in a row (an import). */
   loadFully(): void {
-    if (this.loaded) return;
+    this.table();
+  }
+
+  private table(): SlotTable {
+    if (this.loaded) return this.loaded;
     const buffer = Buffer.allocUnsafeSlow(this.header.capacity * SLOT);
     let done = 0;
     while (done < buffer.length) {
@@ -232,8 +244,10 @@ export class FileIndex {
       if (read === 0) break;
       done += read;
     }
-    this.loaded = new SlotTable(buffer, this.header.capacity);
-    this.loaded.count = this.header.count;
+    const table = new SlotTable(buffer, this.header.capacity);
+    table.count = this.header.count;
+    this.loaded = table;
+    return table;
   }
 
   candidates(key: string, out: number[]): void {
@@ -245,8 +259,10 @@ export class FileIndex {
     const mask = this.header.capacity - 1;
     const block = Buffer.allocUnsafe(SLOT * 8);
     let slot = h1 & mask;
-    for (;;) {
+    for (let probed = 0; ; ) {
       const slots = Math.min(8, this.header.capacity - slot);
+      probed += slots;
+      if (probed > this.header.capacity + 8) throw new IndexDamage(`${this.file} has no free slot`);
       fs.readSync(this.fd, block, 0, slots * SLOT, HEADER + slot * SLOT);
       for (let i = 0; i < slots; i++) {
         const stored = block.readDoubleLE(i * SLOT + 8);
@@ -262,10 +278,16 @@ export class FileIndex {
    * index to use from now on: this one, or a bigger one that replaced it.
    */
   insertAll(memory: MemoryIndex, covered: { offset: number; seq: number }, mode: number): FileIndex {
+    // Another process may have added entries since we opened it: count from the file.
+    const head = Buffer.alloc(HEADER);
+    fs.readSync(this.fd, head, 0, HEADER, 0);
+    const fresh = decodeHeader(head);
+    if (!fresh || fresh.capacity !== this.header.capacity) throw new IndexDamage(`${this.file} changed under us`);
+    this.header = fresh;
+    this.loaded = undefined;
     const adding = memory.size;
     if (this.header.count + adding > this.header.capacity / 2 || adding > this.header.capacity / 16) {
-      this.loadFully();
-      const old = this.loaded as SlotTable;
+      const old = this.table();
       const all = function* (): Generator<[number, number, number]> {
         yield* old.entries();
         yield* memory.entries();
@@ -280,7 +302,8 @@ export class FileIndex {
       const mask = this.header.capacity - 1;
       let count = this.header.count;
       for (const [h1, h2, at] of memory.entries()) {
-        for (let i = h1 & mask; ; i = (i + 1) & mask) {
+        for (let i = h1 & mask, probes = 0; ; i = (i + 1) & mask) {
+          if (++probes > this.header.capacity) throw new IndexDamage(`${this.file} has no free slot`);
           fs.readSync(this.fd, probe, 0, SLOT, HEADER + i * SLOT);
           const stored = probe.readDoubleLE(8);
           if (stored === at && probe.readUInt32LE(0) === h1 && probe.readUInt32LE(4) === h2) break;
@@ -299,6 +322,7 @@ export class FileIndex {
       fs.fsyncSync(this.fd);
       this.loaded = undefined;
     } catch (error) {
+      if (error instanceof IndexDamage) throw error;
       throw ioError(error, this.file, 'update');
     }
     return this;

@@ -38,14 +38,19 @@ export const FOREIGN_STALE_MS = 30_000;
 const HEARTBEAT_MS = 10_000;
 const hostname = os.hostname();
 
-/** The start time of a process as the kernel counts it (Linux), or undefined. */
-function processStart(pid: number): string | undefined {
+/** A process's state letter and kernel start time (Linux), or undefined. */
+function processStat(pid: number): { state: string; start: string } | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', start: fields[19] ?? '' };
   } catch {
     return undefined;
   }
+}
+
+function processStart(pid: number): string | undefined {
+  return processStat(pid)?.start;
 }
 
 function isAlive(holder: StoredHolder): boolean {
@@ -54,9 +59,11 @@ function isAlive(holder: StoredHolder): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
   }
-  if (holder.start === undefined) return true;
-  const start = processStart(holder.pid);
-  return start === undefined || start === holder.start;
+  const stat = processStat(holder.pid);
+  if (!stat) return true;
+  // Killed but not yet reaped by its parent: it holds nothing any more.
+  if (stat.state === 'Z' || stat.state === 'X') return false;
+  return holder.start === undefined || stat.start === holder.start;
 }
 
 function parseHolder(raw: string): StoredHolder | undefined {
@@ -246,10 +253,12 @@ function takeOver(path: string, judged: string): void {
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const done = (): void => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 }

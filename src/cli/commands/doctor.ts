@@ -12,7 +12,12 @@ export interface DoctorOptions {
 
 function findingLine(ctx: CliContext, finding: Finding): string {
   const mark = finding.severity === 'damage' ? ctx.theme.bad('DAMAGE') : finding.severity === 'note' ? ctx.theme.warn('note  ') : ctx.theme.good('ok    ');
-  const where = finding.line !== undefined ? ` (line ${finding.line}${finding.byte !== undefined ? `, byte ${finding.byte}` : ''})` : finding.byte !== undefined ? ` (byte ${finding.byte})` : '';
+  // Errors already name their place; add only what the message does not say.
+  const places = [
+    finding.line !== undefined && !finding.message.includes(`line ${finding.line}`) ? `line ${finding.line}` : '',
+    finding.byte !== undefined && !finding.message.includes(`byte ${finding.byte}`) ? `byte ${finding.byte}` : '',
+  ].filter(Boolean);
+  const where = places.length ? ` (${places.join(', ')})` : '';
   return `${mark} ${finding.part}: ${finding.message}${where}`;
 }
 

@@ -16,19 +16,19 @@ export interface TradeOptions {
   partial?: boolean;
 }
 
-function usage(message: string): OmsError {
-  return new OmsError('INVALID_ARGUMENT', message, { field: 'quote' });
+function usage(field: string, message: string): OmsError {
+  return new OmsError('INVALID_ARGUMENT', message, { field });
 }
 
 export async function runTrade(options: TradeOptions, ctx: CliContext): Promise<CommandOutput> {
   const positional = [options.symbol, options.side, options.amount].filter((value) => value !== undefined).length;
   let command;
   if (options.quote !== undefined) {
-    if (positional > 0) throw usage('quote: --quote trades the quoted request; give no symbol, side or amount with it');
-    if (options.client !== undefined || options.partial) throw usage('quote: --client and --partial come from the quote; do not give them with --quote');
+    if (positional > 0) throw usage('quote', 'quote: --quote trades the quoted request; give no symbol, side or amount with it');
+    if (options.client !== undefined || options.partial) throw usage('quote', 'quote: --client and --partial come from the quote; do not give them with --quote');
     command = tradeQuoteCommand({ quoteId: options.quote });
   } else {
-    if (positional < 3) throw usage('trade needs <symbol> <side> <amount>, or --quote <quoteId>');
+    if (positional < 3) throw usage(['symbol', 'side', 'amount'][positional] as string, `${['symbol', 'side', 'amount'][positional]}: missing; trade needs <symbol> <side> <amount>, or --quote <quoteId>`);
     command = tradeCommand({ ...options, symbol: options.symbol, side: options.side, amount: options.amount });
   }
   const outcome = await commitOne(ctx, command);
