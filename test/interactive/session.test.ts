@@ -204,7 +204,7 @@ describe('refusing where nobody can answer', () => {
   // Known bug, outside this module (src/cli/run.ts routes only an empty argv
   // to interactive, while `oms interactive --help` shows `oms --state desk.json`
   // as a way in): remove `.fails` once it is fixed.
-  it.fails('oms with global options but no command, on a terminal, opens the menu', async () => {
+  it('oms with global options but no command, on a terminal, opens the menu', async () => {
     const term = new FakeTerminal();
     const code = runCli(['--state', tmp.state], term.io, { version: '0.0.0', signal: term.controller.signal });
     const menu = term.waitFor('What next?', 5_000);

@@ -72,7 +72,7 @@ describe('503', () => {
   // file is gone, so a store that once read a state reports the vanished
   // state as STATE_CORRUPT ("journal is missing") forever instead of
   // starting a new one. Flip to it() once src/store/file-store.ts is fixed.
-  it.fails('recovers once the state can be written again: the next write succeeds and /healthz is 200', async () => {
+  it('recovers once the state can be written again: the next write succeeds and /healthz is 200', async () => {
     const { dir } = fresh();
     const sub = path.join(dir, 'sub');
     fs.mkdirSync(sub);
