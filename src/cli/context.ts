@@ -95,11 +95,17 @@ export class CliContext {
     }
   }
 
+  /** A line redrawn in place on stderr (a progress bar): cleared before any message. */
+  statusLine: { clear(): void } | undefined;
+
   notice(message: string): void {
-    if (!this.quiet) this.io.stderr.write(`${this.theme.dim(message)}\n`);
+    if (this.quiet) return;
+    this.statusLine?.clear();
+    this.io.stderr.write(`${this.theme.dim(message)}\n`);
   }
 
   warn(message: string): void {
+    this.statusLine?.clear();
     this.io.stderr.write(`${this.theme.warn(message)}\n`);
   }
 

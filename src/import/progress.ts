@@ -57,7 +57,13 @@ export class ProgressBar implements ImportProgress {
   }
 
   done(): void {
+    this.clear();
+  }
+
+  /** Takes the bar off the line (a notice is about to be written); the next update redraws it. */
+  clear(): void {
     if (this.shown) this.stream.write('\r\x1b[K');
+    this.shown = false;
   }
 
   private draw(text: string): void {

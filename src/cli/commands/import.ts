@@ -85,7 +85,15 @@ export async function runImport(options: ImportOptions, ctx: CliContext): Promis
   const hooks = {
     signal: ctx.signal,
     notice: (message: string) => ctx.notice(message),
-    ...(showProgress ? { progress: (total: number | undefined) => new ProgressBar(ctx.io.stderr, options.file, total) } : {}),
+    ...(showProgress
+      ? {
+          progress: (total: number | undefined) => {
+            const bar = new ProgressBar(ctx.io.stderr, options.file, total);
+            ctx.statusLine = bar;
+            return bar;
+          },
+        }
+      : {}),
   };
   const summary = await withDryRunStore(ctx, options.dryRun, (store) => importCsv(store, request, hooks));
   if (summary.rejected > 0 && summary.rejectsFile === null) {
