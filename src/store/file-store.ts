@@ -19,7 +19,7 @@ import { FileIndex, IndexDamage, MemoryIndex } from './key-index.js';
 import { WriterLock, readHolder } from './lock.js';
 import { statePaths, type StatePaths } from './paths.js';
 import { readLinesBackward } from './reverse-lines.js';
-import { openSnapshot, restoreOrders, snapshotOf, SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.js';
+import { discardRows, openSnapshot, restoreOrders, snapshotOf, SNAPSHOT_SCHEMA, type SnapshotDocument } from './snapshot.js';
 import type { HistoryQuery, InitResult, StateStatus, StateStore, StoreOptions, StoreStats, Transaction, WriteOptions } from './store.js';
 
 /** Journal bytes after the snapshot that trigger a checkpoint: at least this... */
@@ -90,8 +90,7 @@ export class FileStore implements StateStore, Archive {
     // lowdb keeps its previous data when the file is missing: start from nothing.
     this.snapshot.db.data = null;
     this.snapshot.db.read();
-    // What the adapter reads back is a whole Snapshot (orders as an array).
-    const snapshot = this.snapshot.db.data as Snapshot | null;
+    const snapshot = this.snapshot.db.data;
     if (!snapshot) {
       this.checkOrphanJournal();
       return undefined;
@@ -100,6 +99,7 @@ export class FileStore implements StateStore, Archive {
     try {
       fd = fs.openSync(this.paths.journal, writable ? 'r+' : 'r');
     } catch (error) {
+      discardRows(snapshot);
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new OmsError('STATE_CORRUPT', `${this.paths.journal} is missing (the snapshot ${this.paths.snapshot} needs it)`, { file: this.paths.journal });
       }
@@ -108,12 +108,13 @@ export class FileStore implements StateStore, Archive {
     try {
       return this.loadFrom(snapshot, fd, writable);
     } catch (error) {
+      discardRows(snapshot);
       fs.closeSync(fd);
       throw error;
     }
   }
 
-  private loadFrom(snapshot: Snapshot, fd: number, writable: boolean): Loaded {
+  private loadFrom(snapshot: SnapshotDocument, fd: number, writable: boolean): Loaded {
     const file = this.paths.journal;
     const { header, length } = readHeader(fd, file);
     if (header.id !== snapshot.journalId) {

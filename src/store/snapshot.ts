@@ -10,6 +10,7 @@ import { OmsError } from '../core/errors.js';
 import type { Ledger, LedgerCounters } from '../core/ledger.js';
 import type { Convention, Side } from '../core/types.js';
 import { ioError, replaceFile } from './durable.js';
+import { LineReader } from './journal.js';
 
 export const SNAPSHOT_SCHEMA = 1;
 
@@ -66,6 +67,13 @@ export function parseSnapshot(text: string, file: string): Snapshot {
   } catch (error) {
     throw corrupt(file, 'the snapshot is not valid JSON', lineOf(text, error));
   }
+  const snapshot = checkHead(value, file);
+  if (!Array.isArray(snapshot.orders)) throw corrupt(file, 'the snapshot is missing fields or has fields of the wrong type');
+  return snapshot as Snapshot;
+}
+
+/** Checks everything but the orders. */
+function checkHead(value: unknown, file: string): SnapshotDocument {
   const snapshot = value as Snapshot;
   if (!snapshot || typeof snapshot !== 'object' || snapshot.oms !== 'state' || typeof snapshot.schema !== 'number') {
     throw corrupt(file, 'not an oms state file');
@@ -85,12 +93,70 @@ export function parseSnapshot(text: string, file: string): Snapshot {
     typeof snapshot.journalId !== 'string' ||
     !Number.isSafeInteger(snapshot.journalOffset) ||
     !countersOk ||
-    !Array.isArray(snapshot.symbols) ||
-    !Array.isArray(snapshot.orders)
+    !Array.isArray(snapshot.symbols)
   ) {
     throw corrupt(file, 'the snapshot is missing fields or has fields of the wrong type');
   }
   return snapshot;
+}
+
+const ORDERS_OPEN = ',"orders":[';
+
+/**
+ * The order rows of a snapshot in our layout (one row per line), parsed one
+ * line at a time as they are consumed, so reading a big book never holds the
+ * whole text or every row at once. Closes the file when done.
+ */
+function* streamedRows(reader: LineReader, file: string, close: () => void): Generator<OrderRow> {
+  try {
+    let previous: 'open' | 'row' | 'last' = 'open';
+    for (let line = 2; ; line++) {
+      const current = reader.next();
+      if (!current || !current.complete) throw corrupt(file, 'the snapshot ends too soon', line);
+      if (current.text === ']}') {
+        if (previous === 'row' || reader.next() !== undefined) throw corrupt(file, 'the snapshot is not valid JSON', line);
+        return;
+      }
+      if (previous === 'last') throw corrupt(file, 'the snapshot is not valid JSON', line);
+      const comma = current.text.endsWith(',');
+      let row: unknown;
+      try {
+        row = JSON.parse(comma ? current.text.slice(0, -1) : current.text);
+      } catch {
+        throw corrupt(file, 'the snapshot is not valid JSON', line);
+      }
+      previous = comma ? 'row' : 'last';
+      yield row as OrderRow;
+    }
+  } finally {
+    close();
+  }
+}
+
+/** The rows of an open snapshot file; `close` releases it if they are never read. */
+class StreamedRows implements Iterable<OrderRow> {
+  private open = true;
+
+  constructor(
+    private readonly reader: LineReader,
+    private readonly fd: number,
+    private readonly file: string,
+  ) {}
+
+  [Symbol.iterator](): Iterator<OrderRow> {
+    return streamedRows(this.reader, this.file, () => this.close());
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    fs.closeSync(this.fd);
+  }
+}
+
+/** Releases what a snapshot read holds open when its rows will not be read. */
+export function discardRows(snapshot: SnapshotDocument): void {
+  if (snapshot.orders instanceof StreamedRows) snapshot.orders.close();
 }
 
 /** lowdb adapter: synchronous, fsyncs, replaces the file atomically. */
@@ -103,16 +169,39 @@ export class DurableSnapshotFile implements SyncAdapter<SnapshotDocument> {
     private readonly mode: () => number,
   ) {}
 
-  read(): Snapshot | null {
-    let text: string;
+  read(): SnapshotDocument | null {
+    let fd: number;
     try {
-      text = fs.readFileSync(this.file, 'utf8');
+      fd = fs.openSync(this.file, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw ioError(error, this.file, 'read');
     }
-    this.size = Buffer.byteLength(text);
-    return parseSnapshot(text, this.file);
+    let streaming = false;
+    try {
+      this.size = fs.fstatSync(fd).size;
+      const reader = new LineReader(fd, 0, this.size);
+      const first = reader.next();
+      if (first?.complete && first.text.endsWith(ORDERS_OPEN)) {
+        let head: unknown;
+        try {
+          head = JSON.parse(`${first.text}]}`);
+        } catch {
+          head = undefined;
+        }
+        if (head !== undefined) {
+          const snapshot = checkHead(head, this.file);
+          streaming = true;
+          return { ...snapshot, orders: new StreamedRows(reader, fd, this.file) };
+        }
+      }
+      // Not our one-row-per-line layout (edited by hand?): read it whole.
+      return parseSnapshot(fs.readFileSync(fd, 'utf8'), this.file);
+    } catch (error) {
+      throw error instanceof OmsError ? error : ioError(error, this.file, 'read');
+    } finally {
+      if (!streaming) fs.closeSync(fd);
+    }
   }
 
   write(data: SnapshotDocument): void {
@@ -140,9 +229,10 @@ export function snapshotOf(ledger: Ledger, base: Omit<Snapshot, 'counters' | 'sy
 }
 
 /** Puts a snapshot's orders into a fresh ledger. */
-export function restoreOrders(ledger: Ledger, snapshot: Snapshot, file: string): void {
+export function restoreOrders(ledger: Ledger, snapshot: SnapshotDocument, file: string): void {
   const sides: Side[] = ['Buy', 'Sell'];
-  snapshot.orders.forEach((row, i) => {
+  let i = 0;
+  for (const row of snapshot.orders) {
     const [orderId, symbolIndex, side, amount, price, source, acceptedAt] = row;
     const symbol = snapshot.symbols[symbolIndex];
     const sideName = sides[side];
@@ -162,5 +252,6 @@ export function restoreOrders(ledger: Ledger, snapshot: Snapshot, file: string):
       throw corrupt(file, `order row ${i + 1} is damaged`, i + 2);
     }
     ledger.engine.restore(orderId, symbol, sideName, amount, price, source, acceptedAt);
-  });
+    i++;
+  }
 }
