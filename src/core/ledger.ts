@@ -161,6 +161,20 @@ export function describeEnd(orderId: number, end: OperationRecord): string {
   }
 }
 
+/** A replay's outcome; its result and notice are built only if someone looks (a re-import of a million rows does not). */
+function replay(opId: string, original: OperationRecord, notice: () => string): Outcome {
+  return {
+    opId,
+    replayed: true,
+    get result() {
+      return resultOf(original);
+    },
+    get notice() {
+      return notice();
+    },
+  };
+}
+
 export class Ledger {
   readonly engine: OrderManager;
   readonly counters: LedgerCounters;
@@ -192,7 +206,7 @@ export class Ledger {
           { field: 'opId', value: opId },
         );
       }
-      return { opId, replayed: true, result: resultOf(prior), notice: `operation ${opId} was already applied at ${iso(prior.at)}: nothing changed` };
+      return replay(opId, prior, () => `operation ${opId} was already applied at ${iso(prior.at)}: nothing changed`);
     }
     switch (command.type) {
       case 'add':
@@ -215,12 +229,7 @@ export class Ledger {
     const live = this.engine.get(command.orderId);
     if (first || live) {
       if (first && commandKey(first.cmd) === commandKey(command)) {
-        return {
-          opId: first.op,
-          replayed: true,
-          result: resultOf(first),
-          notice: `order ${command.orderId} was already added with these fields at ${iso(first.at)}: nothing changed`,
-        };
+        return replay(first.op, first, () => `order ${command.orderId} was already added with these fields at ${iso(first.at)}: nothing changed`);
       }
       const when = first ? ` (added at ${iso(first.at)})` : '';
       throw new OmsError(

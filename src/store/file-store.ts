@@ -14,7 +14,7 @@ import { OmsError } from '../core/errors.js';
 import { Ledger, recordKeys, type Archive, type OperationRecord, type Outcome } from '../core/ledger.js';
 import type { Convention } from '../core/types.js';
 import { fsyncDir, ioError, replaceFile, stateMode } from './durable.js';
-import { corrupt, encodeBatchEnd, encodeHeader, encodeRecord, JournalWriter, readHeader, readLineAt, scanCommitted, scanJournal, type JournalHeader } from './journal.js';
+import { corrupt, encodeBatchEnd, encodeHeader, encodeRecord, JournalBlocks, JournalWriter, readHeader, scanCommitted, scanJournal, type JournalHeader } from './journal.js';
 import { FileIndex, IndexDamage, MemoryIndex } from './key-index.js';
 import { WriterLock, readHolder } from './lock.js';
 import { statePaths, type StatePaths } from './paths.js';
@@ -46,6 +46,8 @@ interface Loaded {
   writer: JournalWriter | undefined;
   index: FileIndex | undefined;
   tail: MemoryIndex;
+  /** Journal lines read by lookups (a re-import looks them up in journal order). */
+  lines: JournalBlocks;
   /** The tail index holds the keys of every record from this offset on. */
   tailFrom: number;
   /** Offset past the last complete transaction we applied. */
@@ -140,6 +142,7 @@ export class FileStore implements StateStore, Archive {
       writer: undefined,
       index,
       tail: new MemoryIndex(),
+      lines: new JournalBlocks(fd),
       tailFrom: snapshot.journalOffset,
       end: snapshot.journalOffset,
       snapshotOffset: snapshot.journalOffset,
@@ -280,7 +283,7 @@ export class FileStore implements StateStore, Archive {
       if (loaded.writer && offset >= loaded.writer.flushed) loaded.writer.flush();
       let record: OperationRecord;
       try {
-        record = JSON.parse(readLineAt(loaded.journalFd, offset)) as OperationRecord;
+        record = JSON.parse(loaded.lines.at(offset, loaded.end)) as OperationRecord;
       } catch {
         if (indexed) {
           this.abandonIndex(loaded, `it points at byte ${offset}, which is not the start of an operation`);

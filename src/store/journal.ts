@@ -245,6 +245,38 @@ export function readLineAt(fd: number, offset: number): string {
   }
 }
 
+/**
+ * Reads lines by offset through one cached block, so lookups that walk the
+ * journal in order (a re-import) cost a read per block, not per line. Only
+ * committed bytes (before `committedEnd`) are kept: they never change, while
+ * bytes after them may be a torn tail that a writer cuts and overwrites.
+ */
+export class JournalBlocks {
+  private block = Buffer.alloc(0);
+  private start = -1;
+
+  constructor(
+    private readonly fd: number,
+    private readonly size = 1 << 16,
+  ) {}
+
+  at(offset: number, committedEnd: number): string {
+    const from = offset - this.start;
+    if (this.start >= 0 && from >= 0 && from < this.block.length) {
+      const newline = this.block.indexOf(10, from);
+      if (newline >= 0) return this.block.toString('utf8', from, newline);
+    }
+    if (offset >= committedEnd) return readLineAt(this.fd, offset);
+    const block = Buffer.allocUnsafe(Math.min(this.size, committedEnd - offset));
+    const read = fs.readSync(this.fd, block, 0, block.length, offset);
+    const newline = block.indexOf(10);
+    if (newline < 0 || newline >= read) return readLineAt(this.fd, offset);
+    this.block = block.subarray(0, read);
+    this.start = offset;
+    return this.block.toString('utf8', 0, newline);
+  }
+}
+
 export function readHeader(fd: number, file: string): { header: JournalHeader; length: number } {
   const text = readLineAt(fd, 0);
   let header: JournalHeader;
