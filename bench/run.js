@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { cliSection } from './cli/section.js';
 import { coreSection } from './core/section.js';
 import { importSection } from './import/section.js';
-import { describeMachine, machineLine } from './lib/machine.js';
+import { describeMachine, loadAverage, machineLine } from './lib/machine.js';
 import { BENCH } from './lib/paths.js';
 import { markdownTable, summary, textTable } from './report/table.js';
 import { serveSection } from './serve/section.js';
@@ -59,6 +59,7 @@ try {
   else fs.rmSync(dir, { recursive: true, force: true });
 }
 
+machine.loadAverageAtEnd = loadAverage();
 const totals = summary(rows);
 const durationSeconds = Math.round((performance.now() - started) / 100) / 10;
 const title = `oms bench${options.quick ? ' --quick (smoke run: smaller workloads)' : ''}, ${date}`;

@@ -17,7 +17,7 @@ export const SELL = 1;
 
 export const FULL_SCALE = { orders: 1_000_000, symbols: 100, removes: 100_000, modifies: 100_000, prices: 100_000, trades: 100_000 };
 export const QUICK_SCALE = { orders: 100_000, symbols: 100, removes: 10_000, modifies: 10_000, prices: 10_000, trades: 10_000 };
-export const WARMUP_SCALE = { orders: 20_000, symbols: 20, removes: 2_000, modifies: 2_000, prices: 2_000, trades: 2_000 };
+export const WARMUP_SCALE = { orders: 100_000, symbols: 20, removes: 20_000, modifies: 20_000, prices: 20_000, trades: 20_000 };
 
 export function symbolName(index) {
   return `SYM${String(index).padStart(3, '0')}`;

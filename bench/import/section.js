@@ -63,7 +63,7 @@ export async function importSection({ quick, dir, log }) {
     if (run.status !== 0 || summary?.[expect] !== rows) {
       throw new Error(`oms import (${name}) did not ${expect} ${rows} rows: ${run.status === 0 ? JSON.stringify(summary) : failure(run)}`);
     }
-    runs[name] = { ms: run.ms, rowsPerSecond: rows / (run.ms / 1000), peakRssBytes: run.peakRssBytes, rssMethod: run.rssMethod, summary };
+    runs[name] = { ms: run.ms, cpuMs: run.cpuMs, rowsPerSecond: rows / (run.ms / 1000), peakRssBytes: run.peakRssBytes, rssMethod: run.rssMethod, summary };
   }
   const count = rows >= 1_000_000 ? `${rows / 1_000_000}M` : `${rows / 1000}k`;
   const rss = (name, run) => ({

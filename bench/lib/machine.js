@@ -39,10 +39,15 @@ export function describeMachine(dir) {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     host: hypervisor(),
     disk: disk(dir),
-    loadAverageAtStart: os.loadavg().map((load) => Math.round(load * 100) / 100),
+    loadAverageAtStart: loadAverage(),
   };
 }
 
+export function loadAverage() {
+  return os.loadavg().map((load) => Math.round(load * 100) / 100);
+}
+
 export function machineLine(machine) {
-  return `${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node ${machine.node}, ${machine.os}, ${machine.host}; disk ${machine.disk}; load average at start ${machine.loadAverageAtStart.join(' ')}`;
+  const end = machine.loadAverageAtEnd ? `, at end ${machine.loadAverageAtEnd.join(' ')}` : '';
+  return `${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node ${machine.node}, ${machine.os}, ${machine.host}; disk ${machine.disk}; load average (1/5/15 min) at start ${machine.loadAverageAtStart.join(' ')}${end}`;
 }

@@ -1,5 +1,6 @@
 // Runs a process and reports its wall time and peak resident memory. GNU
-// time (`/usr/bin/time -f %M`) gives the true high-water mark; where it is
+// time (`/usr/bin/time -f '%M %U %S'`) gives the true high-water mark and the
+// CPU seconds; where it is
 // missing, /proc/<pid>/status VmHWM is polled while the process runs, which
 // can miss a peak in its last few milliseconds (the result says which).
 
@@ -33,7 +34,7 @@ function highWaterMark(pid) {
 export function runMeasured(command, args, { timeoutMs = 900_000 } = {}) {
   const gnu = hasGnuTime();
   const report = path.join(os.tmpdir(), `oms-bench-rss-${process.pid}-${Date.now()}.txt`);
-  const [file, argv] = gnu ? [GNU_TIME, ['-f', '%M', '-o', report, command, ...args]] : [command, args];
+  const [file, argv] = gnu ? [GNU_TIME, ['-f', '%M %U %S', '-o', report, command, ...args]] : [command, args];
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
@@ -48,12 +49,15 @@ export function runMeasured(command, args, { timeoutMs = 900_000 } = {}) {
       const ms = performance.now() - start;
       if (poll) clearInterval(poll);
       let peakRssBytes = polled;
+      let cpuMs = null;
       if (gnu) {
         const text = fs.existsSync(report) ? fs.readFileSync(report, 'utf8') : '';
         fs.rmSync(report, { force: true });
-        peakRssBytes = Number(text.trim().split('\n').pop()) * 1024;
+        const [rssKb, user, system] = (text.trim().split('\n').pop() ?? '').split(' ').map(Number);
+        peakRssBytes = rssKb * 1024;
+        cpuMs = (user + system) * 1000;
       }
-      resolve({ status, ms, peakRssBytes, rssMethod: gnu ? 'GNU time %M' : 'VmHWM polled', stdout, stderr });
+      resolve({ status, ms, cpuMs, peakRssBytes, rssMethod: gnu ? 'GNU time %M' : 'VmHWM polled', stdout, stderr });
     });
   });
 }

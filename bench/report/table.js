@@ -11,8 +11,8 @@ function compact(value, suffix) {
 export function formatValue(value, unit) {
   if (typeof value !== 'number' || Number.isNaN(value)) return '';
   switch (unit) {
-    case 'ops/s':
-      return compact(value, ' ops/s');
+    case 'ops/cpu-s':
+      return compact(value, ' ops/cpu-s');
     case 'rows/s':
       return compact(value, ' rows/s');
     case 'req/s':
