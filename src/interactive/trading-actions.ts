@@ -32,7 +32,7 @@ function liquidity(ledger: Ledger, symbol: string, side: Side): string {
 }
 
 async function askRequest(session: Session, verb: string): Promise<Request> {
-  const { term, ctx } = session;
+  const { term } = session;
   const ledger = await session.ledger();
   const symbol = parseSymbol(await term.search(symbolQuestion(ledger, `Symbol to ${verb}`, 'no orders for this symbol yet')));
   const side = await term.select(sideQuestion('Side', ledger ? (choice) => liquidity(ledger, symbol, choice) : undefined));

@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import { OmsError } from '../core/errors.js';
-import { Ledger, recordKeys, type Archive, type OperationRecord } from '../core/ledger.js';
+import { Ledger, recordKeys, type Archive } from '../core/ledger.js';
 import { corrupt, readHeader, scanCommitted, scanJournal, type JournalHeader } from './journal.js';
 import { ioError } from './durable.js';
 import { FileIndex } from './key-index.js';

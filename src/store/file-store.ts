@@ -22,10 +22,8 @@ import { readLinesBackward } from './reverse-lines.js';
 import { discardRows, openSnapshot, restoreOrders, snapshotOf, SNAPSHOT_SCHEMA, type SnapshotDocument } from './snapshot.js';
 import type { HistoryQuery, InitResult, StateStatus, StateStore, StoreOptions, StoreStats, Transaction, WriteOptions } from './store.js';
 
-/** Journal bytes after the snapshot that trigger a checkpoint: at least this... */
-const CHECKPOINT_MIN_BYTES = 64 * 1024;
-/** ...and at least this fraction of the snapshot's size. */
-const CHECKPOINT_SNAPSHOT_RATIO = 0.5;
+/** Journal bytes after the snapshot that trigger a checkpoint (see StoreOptions.checkpoint). */
+const CHECKPOINT_DEFAULT = { minBytes: 64 * 1024, snapshotRatio: 0.5 };
 const READ_RETRIES = 3;
 
 // Generated op ids: a random prefix per process and a counter, so making one
@@ -507,7 +505,8 @@ export class FileStore implements StateStore, Archive {
   /** Folds the journal into the index and a new snapshot when it has grown enough. */
   private checkpoint(loaded: Loaded, force: boolean): void {
     const pending = loaded.end - loaded.snapshotOffset;
-    const threshold = Math.max(CHECKPOINT_MIN_BYTES, loaded.snapshotSize * CHECKPOINT_SNAPSHOT_RATIO);
+    const policy = this.options.checkpoint ?? CHECKPOINT_DEFAULT;
+    const threshold = Math.max(policy.minBytes, loaded.snapshotSize * policy.snapshotRatio);
     if (!force && pending <= threshold && loaded.index) return;
     const mode = stateMode(this.paths.snapshot);
     const covered = { offset: loaded.end, seq: loaded.ledger.counters.seq };

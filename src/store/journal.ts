@@ -173,7 +173,7 @@ export function scanJournal(
     }
     if (record['end'] !== undefined) throw corrupt(file, line.offset, 'a batch ends that never began');
     if (record['in'] === 1) {
-      const batchEnd = findBatchEnd(reader, file, seq + 1, end);
+      const batchEnd = findBatchEnd(reader, file, seq + 1);
       if (batchEnd === undefined) break;
       reader.seek(line.offset);
       let members = 0;
@@ -216,7 +216,7 @@ export function scanCommitted(
 }
 
 /** Looks ahead for a batch's closing line without parsing its members. */
-function findBatchEnd(reader: LineReader, file: string, seq: number, end: number): { offset: number; next: number; count: number } | undefined {
+function findBatchEnd(reader: LineReader, file: string, seq: number): { offset: number; next: number; count: number } | undefined {
   const prefix = batchEndPrefix(seq);
   const member = `{"seq":${seq},"in":1,`;
   for (;;) {

@@ -20,6 +20,13 @@ export interface StoreOptions {
   signal?: AbortSignal;
   /** Called once if the lock is busy and the writer starts to wait. */
   onLockWait?: (holder: LockHolder) => void;
+  /**
+   * When a write folds the journal into a new snapshot: once the journal past
+   * the snapshot exceeds both `minBytes` and `snapshotRatio` × the snapshot's
+   * size (defaults 64 KiB and 0.5). A long-running server can checkpoint less
+   * often, trading a longer replay for whoever opens the state next.
+   */
+  checkpoint?: { minBytes: number; snapshotRatio: number };
 }
 
 export interface WriteOptions {

@@ -2,16 +2,11 @@
 // (SPEC §4). The work is in src/import; this checks the flags, puts the
 // progress bar on a terminal, and shows the summary.
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { OmsError } from '../../core/errors.js';
 import { parseText } from '../../core/fields.js';
 import { importCsv, type ImportSummary } from '../../import/batch.js';
 import { formatProblem } from '../../import/problems.js';
 import { ProgressBar } from '../../import/progress.js';
-import { FileStore } from '../../store/file-store.js';
-import type { StateStore } from '../../store/store.js';
 import type { CliContext } from '../context.js';
 import type { CommandOutput } from '../output.js';
 
@@ -52,25 +47,6 @@ function summaryText(summary: ImportSummary): string {
   return `${what}: ${counts.join(', ')} in ${summary.seconds.toFixed(2)} s${summary.dryRun ? '; nothing changed' : ''}`;
 }
 
-/**
- * The store a dry run checks against. A write, even a rolled-back one,
- * creates a state that does not exist yet, so a dry run on a missing state
- * runs against an empty scratch state that is thrown away afterwards.
- */
-async function withDryRunStore<T>(ctx: CliContext, dryRun: boolean, use: (store: StateStore) => Promise<T>): Promise<T> {
-  const store = ctx.store();
-  if (!dryRun || (await store.status()).exists) return use(store);
-  ctx.notice(`no state at ${store.location} yet: checking the file against an empty one (nothing is created)`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oms-dry-run-'));
-  const scratch = new FileStore(path.join(dir, 'state.json'), { command: ctx.commandLine, signal: ctx.signal });
-  try {
-    return await use(scratch);
-  } finally {
-    scratch.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 export async function runImport(options: ImportOptions, ctx: CliContext): Promise<CommandOutput> {
   checkOptions(options, ctx);
   const showProgress = !ctx.quiet && ctx.io.stderr.isTTY === true && ctx.io.env['TERM'] !== 'dumb';
@@ -95,7 +71,7 @@ export async function runImport(options: ImportOptions, ctx: CliContext): Promis
         }
       : {}),
   };
-  const summary = await withDryRunStore(ctx, options.dryRun, (store) => importCsv(store, request, hooks));
+  const summary = await importCsv(ctx.store(), request, hooks);
   if (summary.rejected > 0 && summary.rejectsFile === null) {
     for (const problem of summary.problems) ctx.warn(formatProblem(problem));
     if (summary.moreProblems > 0) ctx.warn(`... and ${summary.moreProblems} more problems`);

@@ -33,7 +33,13 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
     import('../../serve/read-context.js'),
   ]);
   const logger = createLogger(ctx.io.stderr);
-  const store = new FileStore(ctx.statePath, { lockTimeoutMs: ctx.lockTimeoutMs, command: ctx.commandLine, notice: noticeLogger(logger, ctx.quiet) });
+  // A checkpoint stalls the commits behind it: the server takes them four times less often.
+  const store = new FileStore(ctx.statePath, {
+    lockTimeoutMs: ctx.lockTimeoutMs,
+    command: ctx.commandLine,
+    notice: noticeLogger(logger, ctx.quiet),
+    checkpoint: { minBytes: 1 << 20, snapshotRatio: 2 },
+  });
   try {
     const summary = await runServer({
       store,
