@@ -1,23 +1,28 @@
 // One engine, one process: `node --expose-gc bench/core/child.js <oms|peer>
 // <full|quick> <seed>` warms the engine up on a small workload of its own,
 // then replays the measured workload phase by phase and prints one JSON line:
-// operations, wall and CPU milliseconds per phase (the median of five passes
-// for the read-only price calculations), heap bytes per live order after the
+// operations, wall and CPU milliseconds per phase (the median of several
+// passes for the read-only price calculations), heap bytes per live order after the
 // adds, and checksums of the totals so the parent can see both engines
 // computed the same prices and trades.
 
 import { performance } from 'node:perf_hooks';
 import { ENGINES } from './engines.js';
-import { FULL_SCALE, QUICK_SCALE, WARMUP_SCALE, generateWorkload } from './workload.js';
+import { FULL_SCALE, FULL_WARMUP_SCALE, QUICK_SCALE, QUICK_WARMUP_SCALE, generateWorkload } from './workload.js';
+
+// A --quick smoke run settles for less and repeats less, to stay short.
+const RUNS = {
+  full: { scale: FULL_SCALE, warmup: FULL_WARMUP_SCALE, settleMs: 300, pricePasses: 5 },
+  quick: { scale: QUICK_SCALE, warmup: QUICK_WARMUP_SCALE, settleMs: 100, pricePasses: 3 },
+};
 
 const [engineName, scaleName, seedText] = process.argv.slice(2);
 const makeEngine = ENGINES[engineName];
-if (!makeEngine || typeof globalThis.gc !== 'function') {
+const run = RUNS[scaleName];
+if (!makeEngine || !run || typeof globalThis.gc !== 'function') {
   throw new Error('usage: node --expose-gc bench/core/child.js <oms|peer> <full|quick> <seed>');
 }
 const seed = Number(seedText ?? 1);
-const SETTLE_MS = 300;
-const PRICE_PASSES = 5;
 
 /**
  * Two full collections, then a pause: V8 sweeps after a full GC on helper
@@ -27,7 +32,7 @@ const PRICE_PASSES = 5;
 async function collect() {
   globalThis.gc();
   globalThis.gc();
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await new Promise((resolve) => setTimeout(resolve, run.settleMs));
 }
 
 function median(values) {
@@ -78,7 +83,7 @@ async function replay(workload, engine, timed, afterAdds) {
       () => {
         for (let i = 0; i < results.length; i++) results[i] = engine.price(query.symbol[i], query.side[i], query.amount[i]);
       },
-      PRICE_PASSES,
+      run.pricePasses,
     );
     checksums[`price-${query.depth}`] = results.reduce((sum, result) => sum + engine.priceTotal(result), 0n).toString();
   }
@@ -90,10 +95,10 @@ async function replay(workload, engine, timed, afterAdds) {
   return checksums;
 }
 
-const warmup = generateWorkload(WARMUP_SCALE, seed + 1000);
+const warmup = generateWorkload(run.warmup, seed + 1000);
 await replay(warmup, makeEngine(warmup), () => {}, () => {});
 
-const workload = generateWorkload(scaleName === 'full' ? FULL_SCALE : QUICK_SCALE, seed);
+const workload = generateWorkload(run.scale, seed);
 const engine = makeEngine(workload);
 const phases = {};
 let heapPerOrder = Number.NaN;

@@ -17,7 +17,9 @@ export const SELL = 1;
 
 export const FULL_SCALE = { orders: 1_000_000, symbols: 100, removes: 100_000, modifies: 100_000, prices: 100_000, trades: 100_000 };
 export const QUICK_SCALE = { orders: 100_000, symbols: 100, removes: 10_000, modifies: 10_000, prices: 10_000, trades: 10_000 };
-export const WARMUP_SCALE = { orders: 100_000, symbols: 20, removes: 20_000, modifies: 20_000, prices: 20_000, trades: 20_000 };
+/** Warm-ups: big enough that the measured phases start with optimised code. */
+export const FULL_WARMUP_SCALE = { orders: 100_000, symbols: 20, removes: 20_000, modifies: 20_000, prices: 20_000, trades: 20_000 };
+export const QUICK_WARMUP_SCALE = { orders: 50_000, symbols: 20, removes: 10_000, modifies: 10_000, prices: 10_000, trades: 10_000 };
 
 export function symbolName(index) {
   return `SYM${String(index).padStart(3, '0')}`;

@@ -33,14 +33,14 @@ export async function serveSection({ quick, log }) {
     if (typeof result.fsyncsPerRequest === 'number') latency.push(`${result.fsyncsPerRequest.toFixed(3)} fsyncs/request`);
     return {
       section: 'serve',
-      name: result.name,
+      name: result.rate === undefined ? result.name : `${result.name} at ${result.rate === 'max' ? 'saturation' : `${result.rate} req/s`}`,
       unit: 'req/s',
       oms: result.rps,
       reference: null,
       ratio: null,
       target: String(result.target ?? ''),
       pass: typeof result.pass === 'boolean' ? result.pass : null,
-      note: [result.rate !== undefined ? `offered ${result.rate} req/s, ${result.requests} requests` : '', ...latency].filter(Boolean).join('; '),
+      note: [result.requests !== undefined ? `${result.requests} requests` : '', ...latency].filter(Boolean).join('; '),
     };
   });
   return { rows, raw: { available: true, report } };
