@@ -21,7 +21,7 @@ const liveOrders = Number(liveText);
 const operations = Math.max(Number(operationsText), liveOrders);
 if (!path || !Number.isSafeInteger(liveOrders)) throw new Error('usage: build-state.js <path> <liveOrders> <operations>');
 
-export function liveOrder(index) {
+function liveOrder(index) {
   const buy = index % 2 === 0;
   return {
     orderId: index + 1,

@@ -4,9 +4,9 @@
 
 import { execFile } from 'node:child_process';
 
-export function runNodeJson(args, { timeoutMs = 600_000, cwd } = {}) {
+export function runNodeJson(args, { timeoutMs = 600_000 } = {}) {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) {
         const detail = stderr.trim().split('\n').slice(-3).join(' | ') || error.message;
         reject(new Error(`node ${args.join(' ')} failed: ${detail}`));

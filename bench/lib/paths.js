@@ -2,6 +2,5 @@
 
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const OMS = fileURLToPath(new URL('../../bin/oms.js', import.meta.url));
 export const BENCH = fileURLToPath(new URL('../', import.meta.url));

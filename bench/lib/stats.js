@@ -1,4 +1,4 @@
-// The few statistics the report needs; medians rather than means because a
+// The one statistic the report needs: medians rather than means because a
 // shared machine produces occasional outliers that should not move a result.
 
 export function median(values) {
@@ -6,8 +6,4 @@ export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-export function ratio(numerator, denominator) {
-  return denominator > 0 ? numerator / denominator : Number.NaN;
 }

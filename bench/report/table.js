@@ -8,7 +8,7 @@ function compact(value, suffix) {
   return `${Math.round(value).toLocaleString('en-US')}${suffix}`;
 }
 
-export function formatValue(value, unit) {
+function formatValue(value, unit) {
   if (typeof value !== 'number' || Number.isNaN(value)) return '';
   switch (unit) {
     case 'ops/cpu-s':
@@ -28,7 +28,7 @@ export function formatValue(value, unit) {
   }
 }
 
-export function verdict(row) {
+function verdict(row) {
   if (row.pass === true) return 'PASS';
   if (row.pass === false) return 'FAIL';
   return row.note?.startsWith('not available') ? 'N/A' : '';
