@@ -55,8 +55,13 @@ export function createOrderManager(options: OrderManagerOptions = {}): OrderMana
     },
     removeOrder(orderId) {
       const id = parseOrderId(orderId);
-      if (retired.has(id)) return;
-      engine.remove(id);
+      try {
+        engine.remove(id);
+      } catch (error) {
+        // A gone id is the rare case, checked only when the live lookup fails.
+        if (retired.has(id)) return;
+        throw error;
+      }
       retired.add(id);
     },
     modifyOrder(orderId, amount, price) {

@@ -110,6 +110,13 @@ function numberToPlainDecimal(value: number): string {
 
 /** Canonical text of a scaled value: no trailing zeros, no point for whole numbers. */
 export function formatScaled(scaled: number | bigint): string {
+  if (typeof scaled === 'number' && scaled <= Number.MAX_SAFE_INTEGER) {
+    // Exact in doubles: % of integers is exact, and so is dividing out an exact multiple.
+    const fraction = scaled % PRICE_SCALE;
+    const whole = (scaled - fraction) / PRICE_SCALE;
+    if (fraction === 0) return String(whole);
+    return `${whole}.${String(fraction).padStart(PRICE_DECIMALS, '0').replace(/0+$/, '')}`;
+  }
   const big = typeof scaled === 'bigint' ? scaled : BigInt(scaled);
   const whole = big / PRICE_SCALE_BIG;
   const fraction = big % PRICE_SCALE_BIG;

@@ -307,7 +307,7 @@ export class Ledger {
       throw new OmsError('QUOTE_EXPIRED', `quote ${command.quoteId} expired at ${quote.expiresAt}`, { field: 'quoteId', value: String(command.quoteId) });
     }
     const asked = quoteRecord.cmd;
-    let now: { filled: number; total: bigint } | undefined;
+    let now: { filled: number; total: number | bigint } | undefined;
     try {
       now = this.engine.measure(asked.symbol, asked.side, asked.amount, asked.partial);
     } catch {

@@ -20,8 +20,8 @@ export interface RawFill {
 export interface Measure {
   requested: number;
   filled: number;
-  /** Scaled by 1e8. */
-  total: bigint;
+  /** Scaled by 1e8: a plain number while it is exact, a BigInt past 2^53. */
+  total: number | bigint;
 }
 
 export interface RawExecution extends Measure {
@@ -35,6 +35,8 @@ export interface ModifyOutcome {
 }
 
 export type Clock = () => number;
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 export class OrderManager {
   private readonly books = new Map<string, OrderBook>();
@@ -125,14 +127,26 @@ export class OrderManager {
     const book = this.books.get(symbol);
     const consumed = book ? book.consumedBy(side) : undefined;
     let remaining = amount;
-    let total = 0n;
+    // Summed in a plain number while it stays exact (a float result past 2^53
+    // is at least 2^53, so the test is exact), in BigInt from there on.
+    let small = 0;
+    let big: bigint | null = null;
     if (consumed) {
       for (let level = consumed.best(); level && remaining > 0; level = consumed.after(level)) {
         const take = level.upTo(remaining);
-        total += BigInt(take) * BigInt(level.price);
         remaining -= take;
+        if (big === null) {
+          const next = small + take * level.price;
+          if (next <= MAX_SAFE) {
+            small = next;
+            continue;
+          }
+          big = BigInt(small);
+        }
+        big += BigInt(take) * BigInt(level.price);
       }
     }
+    const total = big ?? small;
     const filled = amount - remaining;
     if (remaining > 0 && !partial) this.shortOf(symbol, side, amount, filled);
     return { requested: amount, filled, total };
