@@ -22,6 +22,22 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Refusals decided before anything changed: bad input, or a rule of the
+ * order manager. Retrying after fixing the request is always safe.
+ */
+export const REJECTION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'INVALID_ARGUMENT',
+  'ORDER_NOT_FOUND',
+  'DUPLICATE_ORDER_ID',
+  'INSUFFICIENT_LIQUIDITY',
+  'QUOTE_NOT_FOUND',
+  'QUOTE_EXPIRED',
+  'QUOTE_USED',
+  'PRICE_MOVED',
+  'OP_ID_CONFLICT',
+]);
+
 export interface LockHolder {
   pid: number;
   host: string;

@@ -4,26 +4,9 @@
 // Each request is answered only after the write that ran it has committed.
 
 import type { Command } from '../core/commands.js';
-import { OmsError, type ErrorCode } from '../core/errors.js';
+import { OmsError, REJECTION_CODES } from '../core/errors.js';
 import type { Outcome } from '../core/ledger.js';
 import type { StateStore } from '../store/store.js';
-
-/**
- * Rejections decided before anything changed: the other requests of the
- * write go on. Anything else (an I/O failure, damage) may have left the
- * write unfinished, so nothing after it runs in that write.
- */
-const REJECTIONS = new Set<ErrorCode>([
-  'INVALID_ARGUMENT',
-  'ORDER_NOT_FOUND',
-  'DUPLICATE_ORDER_ID',
-  'INSUFFICIENT_LIQUIDITY',
-  'QUOTE_NOT_FOUND',
-  'QUOTE_EXPIRED',
-  'QUOTE_USED',
-  'PRICE_MOVED',
-  'OP_ID_CONFLICT',
-]);
 
 /** A write bounded in size keeps the wait of its first request bounded too. */
 const MAX_WRITE = 1024;
@@ -35,8 +18,13 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
+/**
+ * A rejection was decided before anything changed: the other requests of the
+ * write go on. Anything else (an I/O failure, damage) may have left the write
+ * unfinished, so nothing after it runs in that write.
+ */
 function isRejection(error: unknown): boolean {
-  return error instanceof OmsError && REJECTIONS.has(error.code);
+  return error instanceof OmsError && REJECTION_CODES.has(error.code);
 }
 
 /** The state cannot be written (as opposed to busy, or a request at fault). */

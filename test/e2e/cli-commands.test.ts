@@ -4,43 +4,18 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { DOCUMENT_ORDERS, ok, oms, omsJson, stateFiles, useTempStates } from './helpers.js';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const ORDER_KEYS = ['orderId', 'symbol', 'side', 'amount', 'price', 'source', 'acceptedAt'];
 const EXECUTION_KEYS = ['symbol', 'side', 'requested', 'filled', 'total', 'partial', 'fills'];
 const TRADE_KEYS = ['tradeId', 'symbol', 'side', 'requested', 'filled', 'total', 'partial', 'fills', 'client', 'quoteId', 'opId', 'executedAt'];
 
-/** The requirement document's four orders (SPEC §1). */
-const DOCUMENT_ORDERS = [
-  ['1', 'JPM', 'Buy', '20', '20'],
-  ['2', 'GOOG', 'Sell', '12', '25'],
-  ['3', 'AMZN', 'Sell', '7', '10'],
-  ['4', 'JPM', 'Buy', '10', '21'],
-];
-
-const states: TempState[] = [];
-// Tests run concurrently (each on its own state), so temp states are cleaned up at the end.
-afterAll(() => {
-  for (const state of states) state.cleanup();
-});
-
-function fresh(): TempState {
-  const state = tempState();
-  states.push(state);
-  return state;
-}
+const { fresh, documentState } = useTempStates();
 
 function expectKeys(value: Record<string, unknown>, keys: string[]): void {
   for (const key of keys) expect(value, `missing ${key} in ${JSON.stringify(value)}`).toHaveProperty(key);
-}
-
-/** Runs `oms --json`, expects exit 0, returns the parsed document. */
-async function ok(state: string, args: string[]): Promise<any> {
-  const result = await oms(['--json', ...args], { state });
-  expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(0);
-  return JSON.parse(String(result.stdout));
 }
 
 /** Runs `oms` in text mode, expects exit 0, returns stdout. */
@@ -48,20 +23,6 @@ async function text(state: string, args: string[]): Promise<string> {
   const result = await oms(args, { state });
   expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(0);
   return String(result.stdout);
-}
-
-// The document's book is made once per file through the binary; each test works on a copy.
-let template: TempState;
-beforeAll(async () => {
-  template = tempState();
-  for (const order of DOCUMENT_ORDERS) await ok(template.state, ['add', ...order]);
-});
-afterAll(() => template.cleanup());
-
-function documentState(): TempState {
-  const state = fresh();
-  fs.cpSync(template.dir, state.dir, { recursive: true });
-  return state;
 }
 
 describe.concurrent('the requirement document through the binary (SPEC §1)', () => {

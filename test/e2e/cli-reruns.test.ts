@@ -3,48 +3,10 @@
 // under its id, and natural reruns (re-add, remove of a gone order, modify to
 // the same values) change nothing: what lets a script simply run again.
 
-import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ok, oms, omsJson, stateFiles, useTempStates } from './helpers.js';
 
-const states: TempState[] = [];
-// Tests run concurrently (each on its own state), so temp states are cleaned up at the end.
-afterAll(() => {
-  for (const state of states) state.cleanup();
-});
-
-function fresh(): TempState {
-  const state = tempState();
-  states.push(state);
-  return state;
-}
-
-async function ok(state: string, args: string[]): Promise<any> {
-  const result = await oms(['--json', ...args], { state });
-  expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(0);
-  return JSON.parse(String(result.stdout));
-}
-
-// The document's book is made once per file through the binary; each test works on a copy.
-let template: TempState;
-beforeAll(async () => {
-  template = tempState();
-  for (const order of [
-  ['1', 'JPM', 'Buy', '20', '20'],
-  ['2', 'GOOG', 'Sell', '12', '25'],
-  ['3', 'AMZN', 'Sell', '7', '10'],
-  ['4', 'JPM', 'Buy', '10', '21'],
-  ]) {
-    await ok(template.state, ['add', ...order]);
-  }
-});
-afterAll(() => template.cleanup());
-
-function documentState(): TempState {
-  const state = fresh();
-  fs.cpSync(template.dir, state.dir, { recursive: true });
-  return state;
-}
+const { documentState } = useTempStates();
 
 describe.concurrent('operation ids', () => {
   it('same id and parameters: the original result again, replayed, exit 0, nothing written', async () => {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type Result } from 'execa';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const OMS = path.join(ROOT, 'bin/oms.js');
@@ -56,4 +57,49 @@ export function stateFiles(state: string): Record<string, string> {
     if (fs.statSync(file).isFile()) out[name] = fs.readFileSync(file).toString('base64');
   }
   return out;
+}
+
+/** Runs `oms --json`, expects exit 0, returns the parsed document. */
+export async function ok(state: string, args: string[]): Promise<any> {
+  const result = await oms(['--json', ...args], { state });
+  expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+  return JSON.parse(String(result.stdout));
+}
+
+/** The requirement document's four orders (SPEC §1). */
+export const DOCUMENT_ORDERS = [
+  ['1', 'JPM', 'Buy', '20', '20'],
+  ['2', 'GOOG', 'Sell', '12', '25'],
+  ['3', 'AMZN', 'Sell', '7', '10'],
+  ['4', 'JPM', 'Buy', '10', '21'],
+];
+
+/**
+ * Temp states for a test file whose tests run concurrently: `fresh()` makes
+ * one, `documentState()` a copy of a state holding the document's four
+ * orders (made once, through the binary); all are removed after the file.
+ */
+export function useTempStates(): { fresh(): TempState; documentState(): TempState } {
+  const states: TempState[] = [];
+  let template: TempState | undefined;
+  const fresh = (): TempState => {
+    const state = tempState();
+    states.push(state);
+    return state;
+  };
+  beforeAll(async () => {
+    template = fresh();
+    for (const order of DOCUMENT_ORDERS) await ok(template.state, ['add', ...order]);
+  });
+  afterAll(() => {
+    for (const state of states) state.cleanup();
+  });
+  return {
+    fresh,
+    documentState() {
+      const state = fresh();
+      fs.cpSync((template as TempState).dir, state.dir, { recursive: true });
+      return state;
+    },
+  };
 }
