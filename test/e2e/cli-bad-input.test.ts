@@ -128,7 +128,9 @@ function shownStart(value: string): string {
 describe('SPEC §6 bad inputs', () => {
   it.concurrent.each(BAD_INPUTS)('$why: field $field named, state untouched', async ({ args, field, value, exit = 2, code = 'INVALID_ARGUMENT', text }) => {
     const state = copyOfSeeded();
-    const [withJson, plain] = await Promise.all([oms(['--json', ...args], { state }), text ? oms(args, { state }) : undefined]);
+    // One after the other: run at once, a writer would wait for the other's lock and say so on stderr.
+    const withJson = await oms(['--json', ...args], { state });
+    const plain = text ? await oms(args, { state }) : undefined;
 
     expect(withJson.exitCode, String(withJson.stderr)).toBe(exit);
     const { error } = JSON.parse(String(withJson.stdout));
