@@ -34,9 +34,11 @@ export function encodeHeader(header: JournalHeader): string {
   return `${JSON.stringify(header)}\n`;
 }
 
+/** One journal line; built by hand because an import writes a million of them. */
 export function encodeRecord(record: OperationRecord, inBatch: boolean): string {
   const { seq, at, op, cmd, res, ended } = record;
-  return `${JSON.stringify({ seq, in: inBatch ? 1 : undefined, at, op, cmd, res, ended })}\n`;
+  const head = `{"seq":${seq},${inBatch ? '"in":1,' : ''}"at":${at},"op":${JSON.stringify(op)},"cmd":${JSON.stringify(cmd)}`;
+  return `${head}${res === undefined ? '' : `,"res":${JSON.stringify(res)}`}${ended === undefined ? '' : `,"ended":${JSON.stringify(ended)}`}}\n`;
 }
 
 export function encodeBatchEnd(end: BatchEnd): string {
