@@ -57,7 +57,6 @@ export interface TradeQuoteCommand {
 }
 
 export type Command = AddCommand | ModifyCommand | RemoveCommand | QuoteCommand | TradeCommand | TradeQuoteCommand;
-export type CommandType = Command['type'];
 
 export const DEFAULT_QUOTE_TTL = 60;
 export const MAX_QUOTE_TTL = 7 * 24 * 3600;

@@ -11,8 +11,7 @@
 // twice is harmless, so a crash at any point leaves it correct.
 
 import fs from 'node:fs';
-import path from 'node:path';
-import { fsyncDir, ioError, replaceFile, writeAll } from './durable.js';
+import { ioError, replaceFile, writeAll } from './durable.js';
 
 /** The index file does not hold a valid table: callers fall back to the journal and rebuild it. */
 export class IndexDamage extends Error {
@@ -127,13 +126,6 @@ export class MemoryIndex {
 
   entries(): Generator<[number, number, number]> {
     return this.table.entries();
-  }
-
-  /** Forgets entries at or past `offset` (an aborted batch). */
-  dropFrom(offset: number): void {
-    const kept = [...this.table.entries()].filter(([, , at]) => at < offset);
-    this.table = new SlotTable(Buffer.alloc(capacityFor(kept.length) * SLOT), capacityFor(kept.length));
-    for (const [h1, h2, at] of kept) this.table.insert(h1, h2, at);
   }
 
   private grow(): void {
@@ -335,14 +327,5 @@ export class FileIndex {
       // Already closed.
     }
     this.fd = -1;
-  }
-
-  static remove(file: string): void {
-    try {
-      fs.unlinkSync(file);
-      fsyncDir(path.dirname(file));
-    } catch {
-      // Nothing to remove.
-    }
   }
 }

@@ -28,7 +28,10 @@ export async function runTrade(options: TradeOptions, ctx: CliContext): Promise<
     if (options.client !== undefined || options.partial) throw usage('quote', 'quote: --client and --partial come from the quote; do not give them with --quote');
     command = tradeQuoteCommand({ quoteId: options.quote });
   } else {
-    if (positional < 3) throw usage(['symbol', 'side', 'amount'][positional] as string, `${['symbol', 'side', 'amount'][positional]}: missing; trade needs <symbol> <side> <amount>, or --quote <quoteId>`);
+    if (positional < 3) {
+      const missing = ['symbol', 'side', 'amount'][positional] as string;
+      throw usage(missing, `${missing}: missing; trade needs <symbol> <side> <amount>, or --quote <quoteId>`);
+    }
     command = tradeCommand({ ...options, symbol: options.symbol, side: options.side, amount: options.amount });
   }
   const outcome = await commitOne(ctx, command);
