@@ -11,7 +11,9 @@ import { corrupt, readHeader, scanCommitted, scanJournal, type JournalHeader } f
 import { ioError } from './durable.js';
 import { FileIndex } from './key-index.js';
 import { readHolder } from './lock.js';
-import { statePaths, type StatePaths } from './paths.js';
+import type { StatePaths } from './paths.js';
+import { openStateFile, readStateFile } from './safe-open.js';
+import { locateState } from './state-location.js';
 import { parseSnapshot, restoreOrders, snapshotOf, type Snapshot, type SnapshotDocument } from './snapshot.js';
 
 export type Severity = 'ok' | 'note' | 'damage';
@@ -185,7 +187,7 @@ function checkIndex(paths: StatePaths, fd: number, walk: JournalWalk, findings: 
 }
 
 export function diagnose(location: string): DoctorReport {
-  const paths = statePaths(location);
+  const paths = locateState(location);
   const findings: Finding[] = [];
   let snapshot: Snapshot | undefined;
   let snapshotLedger: Ledger | undefined;
@@ -208,7 +210,7 @@ export function diagnose(location: string): DoctorReport {
 
   if (snapshotExists) {
     try {
-      snapshot = parseSnapshot(fs.readFileSync(paths.snapshot, 'utf8'), paths.snapshot);
+      snapshot = parseSnapshot(readStateFile(paths.snapshot), paths.snapshot);
       snapshotLedger = new Ledger(snapshot.convention, NO_ARCHIVE, noOpId, snapshot.counters);
       restoreOrders(snapshotLedger, snapshot, paths.snapshot);
       findings.push({ severity: 'ok', part: 'snapshot', file: paths.snapshot, message: `schema ${snapshot.schema}, ${snapshot.orders.length} live orders, up to operation ${snapshot.counters.seq}` });
@@ -225,7 +227,13 @@ export function diagnose(location: string): DoctorReport {
     findings.push({ severity: 'damage', part: 'journal', file: paths.journal, message: `${paths.journal} is missing` });
     return report();
   }
-  const fd = fs.openSync(paths.journal, 'r');
+  let fd: number;
+  try {
+    fd = openStateFile(paths.journal);
+  } catch (error) {
+    findings.push(errorFinding('journal', ioError(error, paths.journal, 'open')));
+    return report();
+  }
   try {
     let walk: JournalWalk;
     try {

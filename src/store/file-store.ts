@@ -17,7 +17,9 @@ import { fsyncDir, ioError, replaceFile, stateMode } from './durable.js';
 import { corrupt, encodeBatchEnd, encodeHeader, encodeRecord, JournalBlocks, JournalWriter, readHeader, scanCommitted, scanJournal, type JournalHeader } from './journal.js';
 import { FileIndex, IndexDamage, MemoryIndex } from './key-index.js';
 import { WriterLock, readHolder } from './lock.js';
-import { statePaths, type StatePaths } from './paths.js';
+import { tempOwner, type StatePaths } from './paths.js';
+import { openStateFile } from './safe-open.js';
+import { locateState } from './state-location.js';
 import { readLinesBackward } from './reverse-lines.js';
 import { discardRows, openSnapshot, restoreOrders, snapshotOf, SNAPSHOT_SCHEMA, type SnapshotDocument } from './snapshot.js';
 import type { HistoryQuery, InitResult, StateStatus, StateStore, StoreOptions, StoreStats, Transaction, WriteOptions } from './store.js';
@@ -68,7 +70,7 @@ export class FileStore implements StateStore, Archive {
     readonly location: string,
     private readonly options: StoreOptions = {},
   ) {
-    this.paths = statePaths(location);
+    this.paths = locateState(location);
     this.clock = options.clock ?? Date.now;
     this.snapshot = openSnapshot(this.paths.snapshot, () => stateMode(this.paths.snapshot));
   }
@@ -97,7 +99,7 @@ export class FileStore implements StateStore, Archive {
     }
     let fd: number;
     try {
-      fd = fs.openSync(this.paths.journal, writable ? 'r+' : 'r');
+      fd = openStateFile(this.paths.journal, writable);
     } catch (error) {
       discardRows(snapshot);
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -174,7 +176,7 @@ export class FileStore implements StateStore, Archive {
   private checkOrphanJournal(): void {
     let fd: number;
     try {
-      fd = fs.openSync(this.paths.journal, 'r');
+      fd = openStateFile(this.paths.journal);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw ioError(error, this.paths.journal, 'read');
@@ -558,7 +560,6 @@ export class FileStore implements StateStore, Archive {
  * a checkpoint: removed once their process is gone.
  */
 function removeAbandonedTemps(paths: StatePaths): void {
-  const base = path.basename(paths.stem);
   let names: string[];
   try {
     names = fs.readdirSync(paths.dir);
@@ -566,10 +567,8 @@ function removeAbandonedTemps(paths: StatePaths): void {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith(base)) continue;
-    const match = /\.tmp-(\d+)-[a-z0-9]+$/.exec(name);
-    if (!match) continue;
-    const pid = Number(match[1]);
+    const pid = tempOwner(paths, name);
+    if (pid === undefined) continue;
     let alive = pid === process.pid;
     if (!alive) {
       try {

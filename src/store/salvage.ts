@@ -12,8 +12,10 @@ import { NO_ARCHIVE, lineOfByte, walkJournal, type JournalWalk } from './doctor.
 import { fsyncDir, ioError, replaceFile } from './durable.js';
 import { encodeHeader, readHeader, scanJournal, type JournalHeader } from './journal.js';
 import { FileIndex, MemoryIndex } from './key-index.js';
-import { statePaths, tempPathFor } from './paths.js';
+import { tempPathFor } from './paths.js';
+import { openStateFile, readStateFile } from './safe-open.js';
 import { parseSnapshot, restoreOrders, serializeSnapshot, snapshotOf, SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.js';
+import { locateState } from './state-location.js';
 
 export interface SalvageReport {
   from: string;
@@ -125,8 +127,8 @@ function writeJournal(target: string, header: string, source: number | undefined
 }
 
 export function salvage(location: string, newLocation: string): SalvageReport {
-  const source = statePaths(location);
-  const target = statePaths(newLocation);
+  const source = locateState(location);
+  const target = locateState(newLocation);
   for (const file of [target.snapshot, target.journal]) {
     if (fs.existsSync(file)) throw new OmsError('INVALID_ARGUMENT', `salvage: ${file} already exists; give a new path`, { field: 'salvage', value: newLocation });
   }
@@ -135,13 +137,13 @@ export function salvage(location: string, newLocation: string): SalvageReport {
   let snapshot: Snapshot | undefined;
   const problems: string[] = [];
   try {
-    snapshot = parseSnapshot(fs.readFileSync(source.snapshot, 'utf8'), source.snapshot);
+    snapshot = parseSnapshot(readStateFile(source.snapshot), source.snapshot);
   } catch (error) {
     problems.push(`the snapshot ${source.snapshot} is not used: ${(error as Error).message}`);
   }
   let fd: number | undefined;
   try {
-    fd = fs.openSync(source.journal, 'r');
+    fd = openStateFile(source.journal);
   } catch {
     problems.push(`${source.journal} cannot be read`);
   }

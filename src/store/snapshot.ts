@@ -11,6 +11,7 @@ import type { Ledger, LedgerCounters } from '../core/ledger.js';
 import type { Convention, Side } from '../core/types.js';
 import { ioError, replaceFile } from './durable.js';
 import { LineReader } from './journal.js';
+import { openStateFile } from './safe-open.js';
 
 export const SNAPSHOT_SCHEMA = 1;
 
@@ -172,7 +173,7 @@ export class DurableSnapshotFile implements SyncAdapter<SnapshotDocument> {
   read(): SnapshotDocument | null {
     let fd: number;
     try {
-      fd = fs.openSync(this.file, 'r');
+      fd = openStateFile(this.file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw ioError(error, this.file, 'read');

@@ -1,0 +1,90 @@
+// Attacks near issue 16's (clause 5), in process: a checkpoint's clean-up of
+// abandoned temp files touches only this state's own temps; a symlinked
+// index is refused, never replaced by a rebuilt file; a journal swapped for a
+// symlink under a store kept open (oms serve) is refused, the target never
+// written.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OmsError } from '../../src/core/errors.js';
+import { FileStore } from '../../src/store/file-store.js';
+import { add, tempState } from './helpers.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+const EVERY_WRITE = { checkpoint: { minBytes: 0, snapshotRatio: 0 } };
+
+function temp(): { dir: string; state: string } {
+  const made = tempState();
+  cleanups.push(made.cleanup);
+  return made;
+}
+
+async function failure(run: () => Promise<unknown>): Promise<OmsError> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof OmsError) return error;
+    throw error;
+  }
+  throw new Error('it worked');
+}
+
+/** A pid no process has (above Linux's pid_max). */
+const DEAD_PID = 4_194_305;
+
+describe('files beside a state that are not its own', () => {
+  it("a checkpoint removes only this state's abandoned temps, never a file that merely starts alike", async () => {
+    const { dir, state } = temp();
+    const others = ['state-notes.tmp-4194305-abc', 'statement.json.tmp-4194305-x1', 'other.json.tmp-4194305-zz'];
+    for (const name of others) fs.writeFileSync(path.join(dir, name), 'keep me');
+    const ours = `state.json.tmp-${DEAD_PID}-deadbeef`;
+    fs.writeFileSync(path.join(dir, ours), 'half a snapshot');
+    const store = new FileStore(state, EVERY_WRITE);
+    await store.write((tx) => tx.execute(add(1), 'op-1'));
+    store.close();
+    expect(store.stats.checkpoints).toBeGreaterThan(0);
+    for (const name of others) expect(fs.readFileSync(path.join(dir, name), 'utf8')).toBe('keep me');
+    expect(fs.existsSync(path.join(dir, ours))).toBe(false);
+  });
+
+  it('a symlinked index is refused (STATE_IO), never replaced by a rebuilt file, its target untouched', async () => {
+    const { dir, state } = temp();
+    const store = new FileStore(state, EVERY_WRITE);
+    await store.write((tx) => tx.execute(add(1), 'op-1'));
+    store.close();
+    const index = state.replace(/\.json$/, '.index');
+    const victim = path.join(dir, 'victim.bin');
+    fs.writeFileSync(victim, 'precious');
+    fs.rmSync(index);
+    fs.symlinkSync(victim, index);
+    const again = new FileStore(state, EVERY_WRITE);
+    const error = await failure(() => again.write((tx) => tx.execute(add(2), 'op-2')));
+    again.close();
+    expect(error.code).toBe('STATE_IO');
+    expect(error.message).toMatch(/symbolic link/);
+    expect(fs.lstatSync(index).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
+  });
+
+  it('a journal swapped for a symlink under a store kept open: refused, the link target never written', async () => {
+    const { dir, state } = temp();
+    const store = new FileStore(state);
+    await store.write((tx) => tx.execute(add(1), 'op-1'));
+    const journal = state.replace(/\.json$/, '.journal');
+    const elsewhere = path.join(dir, 'elsewhere.journal');
+    fs.copyFileSync(journal, elsewhere);
+    const before = fs.readFileSync(elsewhere);
+    fs.rmSync(journal);
+    fs.symlinkSync(elsewhere, journal);
+    const error = await failure(() => store.write((tx) => tx.execute(add(2), 'op-2')));
+    store.close();
+    expect(error.code).toBe('STATE_IO');
+    expect(error.message).toMatch(/symbolic link/);
+    expect(fs.readFileSync(elsewhere)).toEqual(before);
+  });
+});
