@@ -10,7 +10,7 @@ import { Ledger, recordKeys, type Archive } from '../core/ledger.js';
 import { corrupt, readHeader, scanCommitted, scanJournal, type JournalHeader } from './journal.js';
 import { ioError } from './durable.js';
 import { FileIndex } from './key-index.js';
-import { readHolder } from './lock.js';
+import { lockProblem, readHolder } from './lock.js';
 import type { StatePaths } from './paths.js';
 import { openStateFile, readStateFile } from './safe-open.js';
 import { locateState } from './state-location.js';
@@ -284,6 +284,8 @@ export function diagnose(location: string): DoctorReport {
     fs.closeSync(fd);
   }
 
+  const lockIssue = lockProblem(paths.lock);
+  if (lockIssue) findings.push({ severity: 'note', part: 'lock', file: paths.lock, message: lockIssue });
   const holder = readHolder(paths.lock);
   if (holder) findings.push({ severity: 'note', part: 'lock', file: paths.lock, message: `held by pid ${holder.pid} on ${holder.host} ("${holder.command}") since ${holder.since}` });
   return report();

@@ -471,6 +471,7 @@ export class FileStore implements StateStore, Archive {
       command: this.options.command ?? 'oms',
       mode: stateMode(this.paths.snapshot),
       ...(this.options.onLockWait ? { onWait: this.options.onLockWait } : {}),
+      onNotice: (message) => this.notice(message),
       ...(this.options.signal ? { signal: this.options.signal } : {}),
     });
     return lock;
