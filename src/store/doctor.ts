@@ -130,8 +130,10 @@ export function walkJournal(fd: number, file: string, until?: number): JournalWa
   return { header, headerLength: length, size, boundaries, ledger, end, seq, tornBytes, damage, records };
 }
 
-function sameState(a: Snapshot, replayed: SnapshotDocument): string | undefined {
+/** How a snapshot differs from a replay of the journal, if it does. */
+export function sameState(a: Snapshot, replayed: SnapshotDocument): string | undefined {
   const b: Snapshot = { ...replayed, orders: [...replayed.orders] };
+  if (a.convention !== b.convention) return `the convention is ${a.convention} in the snapshot but ${b.convention} in the journal`;
   for (const key of ['seq', 'nextTradeId', 'nextQuoteId', 'operations', 'trades', 'quotes'] as const) {
     if (a.counters[key] !== b.counters[key]) return `counter ${key} is ${a.counters[key]} in the snapshot but ${b.counters[key]} replaying the journal`;
   }
@@ -261,7 +263,9 @@ export function diagnose(location: string): DoctorReport {
       });
     }
     if (snapshot && snapshotLedger) {
-      if (snapshot.journalId !== walk.header.id) {
+      if (snapshot.convention !== walk.header.convention) {
+        findings.push({ severity: 'damage', part: 'snapshot', file: paths.snapshot, message: `the snapshot's convention is ${snapshot.convention} but the journal's is ${walk.header.convention}` });
+      } else if (snapshot.journalId !== walk.header.id) {
         findings.push({ severity: 'damage', part: 'state', message: `the snapshot belongs to journal ${snapshot.journalId} but ${paths.journal} is journal ${walk.header.id}` });
       } else if (walk.boundaries.get(snapshot.journalOffset) !== snapshot.counters.seq) {
         const readable = snapshot.journalOffset <= walk.end;

@@ -19,6 +19,7 @@ import { FileIndex, IndexDamage, MemoryIndex } from './key-index.js';
 import { WriterLock, readHolder } from './lock.js';
 import { tempOwner, type StatePaths } from './paths.js';
 import { openStateFile } from './safe-open.js';
+import { checkSnapshot } from './snapshot-check.js';
 import { locateState } from './state-location.js';
 import { readLinesBackward } from './reverse-lines.js';
 import { discardRows, openSnapshot, restoreOrders, snapshotOf, SNAPSHOT_SCHEMA, type SnapshotDocument } from './snapshot.js';
@@ -128,6 +129,7 @@ export class FileStore implements StateStore, Archive {
     }
     const ledger = new Ledger(snapshot.convention, this, newOpId, snapshot.counters);
     restoreOrders(ledger, snapshot, this.paths.snapshot);
+    checkSnapshot({ fd, journal: file, header, headerLength: length, file: this.paths.snapshot, snapshot, ledger });
     let index = FileIndex.open(this.paths.index, header.id, writable);
     if (index && index.header.coveredOffset > size) {
       index.close();
@@ -510,7 +512,7 @@ export class FileStore implements StateStore, Archive {
     const pending = loaded.end - loaded.snapshotOffset;
     const policy = this.options.checkpoint ?? CHECKPOINT_DEFAULT;
     const threshold = Math.max(policy.minBytes, loaded.snapshotSize * policy.snapshotRatio);
-    if (!force && pending <= threshold && loaded.index) return;
+    if (!force && pending <= threshold && loaded.index && this.snapshot.adapter.checksummed) return;
     const mode = stateMode(this.paths.snapshot);
     const covered = { offset: loaded.end, seq: loaded.ledger.counters.seq };
     if (loaded.index) {

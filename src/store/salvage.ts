@@ -9,12 +9,12 @@ import path from 'node:path';
 import { OmsError } from '../core/errors.js';
 import { Ledger, recordKeys } from '../core/ledger.js';
 import { NO_ARCHIVE, lineOfByte, walkJournal, type JournalWalk } from './doctor.js';
-import { fsyncDir, ioError, replaceFile } from './durable.js';
+import { fsyncDir, ioError } from './durable.js';
 import { encodeHeader, readHeader, scanJournal, type JournalHeader } from './journal.js';
 import { FileIndex, MemoryIndex } from './key-index.js';
 import { tempPathFor } from './paths.js';
 import { openStateFile, readStateFile } from './safe-open.js';
-import { parseSnapshot, restoreOrders, serializeSnapshot, snapshotOf, SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.js';
+import { parseSnapshot, restoreOrders, snapshotOf, SNAPSHOT_SCHEMA, writeSnapshot, type Snapshot } from './snapshot.js';
 import { locateState } from './state-location.js';
 
 export interface SalvageReport {
@@ -182,7 +182,7 @@ export function salvage(location: string, newLocation: string): SalvageReport {
       throw ioError(error, target.journal, 'write');
     }
     const written = snapshotOf(chosen.ledger, { oms: 'state', schema: SNAPSHOT_SCHEMA, journalId: id, createdAt: new Date().toISOString(), journalOffset: headerLength + kept });
-    replaceFile(target.snapshot, serializeSnapshot(written), 0o600);
+    writeSnapshot(target.snapshot, written, 0o600);
 
     const keys = new MemoryIndex();
     const newFd = fs.openSync(target.journal, 'r');

@@ -2,13 +2,14 @@
 // abandoned temp files touches only this state's own temps; a symlinked
 // index is refused, never replaced by a rebuilt file; a journal swapped for a
 // symlink under a store kept open (oms serve) is refused, the target never
-// written.
+// written; a snapshot line past the limit is STATE_CORRUPT, not read on.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OmsError } from '../../src/core/errors.js';
 import { FileStore } from '../../src/store/file-store.js';
+import { MAX_SNAPSHOT_LINE } from '../../src/store/snapshot.js';
 import { add, tempState } from './helpers.js';
 
 const cleanups: (() => void)[] = [];
@@ -86,5 +87,19 @@ describe('files beside a state that are not its own', () => {
     expect(error.code).toBe('STATE_IO');
     expect(error.message).toMatch(/symbolic link/);
     expect(fs.readFileSync(elsewhere)).toEqual(before);
+  });
+
+  it(`a snapshot line longer than ${MAX_SNAPSHOT_LINE} bytes is STATE_CORRUPT naming the limit`, async () => {
+    const { state } = temp();
+    const store = new FileStore(state);
+    await store.write((tx) => tx.execute(add(1), 'op-1'));
+    store.close();
+    const fd = fs.openSync(state, 'w');
+    const block = Buffer.alloc(1 << 20, 0x20);
+    for (let written = 0; written <= MAX_SNAPSHOT_LINE; written += block.length) fs.writeSync(fd, block);
+    fs.closeSync(fd);
+    const error = await failure(() => new FileStore(state).read());
+    expect(error.code).toBe('STATE_CORRUPT');
+    expect(error.message).toContain(`longer than ${MAX_SNAPSHOT_LINE} bytes`);
   });
 });
