@@ -1,8 +1,9 @@
 // Attacks near issue 16's (clause 5), in process: a checkpoint's clean-up of
-// abandoned temp files touches only this state's own temps; a symlinked
-// index is refused, never replaced by a rebuilt file; a journal swapped for a
-// symlink under a store kept open (oms serve) is refused, the target never
-// written; a snapshot line past the limit is STATE_CORRUPT, not read on.
+// abandoned temp files touches only this state's own temps; a hard-linked
+// snapshot is refused under either name; a symlinked index is refused, never
+// replaced by a rebuilt file; a journal swapped for a symlink under a store
+// kept open (oms serve) is refused, the target never written; a snapshot
+// line past the limit is STATE_CORRUPT, not read on.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -70,6 +71,29 @@ describe('files beside a state that are not its own', () => {
     expect(error.message).toMatch(/symbolic link/);
     expect(fs.lstatSync(index).isSymbolicLink()).toBe(true);
     expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
+  });
+
+  it('a snapshot with a second name (a hard link) is refused under both names (STATE_IO), nothing written', async () => {
+    const { dir, state } = temp();
+    const store = new FileStore(state);
+    await store.write((tx) => tx.execute(add(1), 'op-1'));
+    store.close();
+    const other = path.join(dir, 'other.json');
+    fs.linkSync(state, other);
+    const journal = fs.readFileSync(state.replace(/\.json$/, '.journal'));
+    for (const name of [state, other]) {
+      const error = await failure(async () => {
+        const opened = new FileStore(name);
+        try {
+          await opened.write((tx) => tx.execute(add(2), 'op-2'));
+        } finally {
+          opened.close();
+        }
+      });
+      expect(error.code).toBe('STATE_IO');
+      expect(error.message).toMatch(/hard link/);
+    }
+    expect(fs.readFileSync(state.replace(/\.json$/, '.journal'))).toEqual(journal);
   });
 
   it('a journal swapped for a symlink under a store kept open: refused, the link target never written', async () => {
