@@ -216,6 +216,9 @@ export function diagnose(location: string): DoctorReport {
       snapshotLedger = new Ledger(snapshot.convention, NO_ARCHIVE, noOpId, snapshot.counters);
       restoreOrders(snapshotLedger, snapshot, paths.snapshot);
       findings.push({ severity: 'ok', part: 'snapshot', file: paths.snapshot, message: `schema ${snapshot.schema}, ${snapshot.orders.length} live orders, up to operation ${snapshot.counters.seq}` });
+      if (snapshot.sha256 === undefined) {
+        findings.push({ severity: 'note', part: 'snapshot', file: paths.snapshot, message: 'no checksum (written before checksums): it is checked against the journal on every open until the next write adds one' });
+      }
     } catch (error) {
       snapshot = undefined;
       snapshotLedger = undefined;

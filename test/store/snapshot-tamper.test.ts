@@ -114,6 +114,7 @@ describe('a hand-edited snapshot', () => {
   it('a snapshot from before checksums (none, unchanged) opens, and the next write gives it one', async () => {
     const { state } = await checkpointed();
     edit(state, withoutChecksum);
+    expect(diagnose(state).findings.map((f) => f.message).join('\n')).toMatch(/no checksum/);
     const store = new FileStore(state);
     expect((await store.read()).engine.orderCount).toBeGreaterThan(0);
     await store.write((tx) => tx.execute(add(50), 'op-50'));
