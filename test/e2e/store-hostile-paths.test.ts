@@ -27,6 +27,12 @@ function temp(): { dir: string; state: string } {
   return made;
 }
 
+/**
+ * A guard against a hang, not a speed budget: every test here is a fixed,
+ * small number of commands, each of which must end by itself.
+ */
+const HANG_GUARD_MS = 600_000;
+
 const ADD = (id: number): string[] => ['add', String(id), 'AAA', 'buy', '1', String(10 + (id % 7))];
 
 /** Runs jobs with at most `width` at a time. */
@@ -54,9 +60,10 @@ describe('one lock per journal, whatever the path', () => {
     for (const ext of ['json', 'journal', 'index']) fs.symlinkSync(path.join(real, `s.${ext}`), path.join(dir, `s.${ext}`));
     fs.symlinkSync(real, path.join(dir, 'linked'));
     const paths = [path.join(dir, 's.json'), realState, path.join(dir, 'linked', 's.json')];
-    const ids = Array.from({ length: 30 }, (_, i) => i + 2);
+    const ids = Array.from({ length: 24 }, (_, i) => i + 2);
+    // The lock wait is as long as the test may take: a writer must get the lock, not give up.
     const results = await pool(
-      ids.map((id) => () => runJson(paths[id % paths.length] as string, ['--lock-timeout', '120', ...ADD(id)], { timeout: 180_000 })),
+      ids.map((id) => () => runJson(paths[id % paths.length] as string, ['--lock-timeout', String(HANG_GUARD_MS / 1000), ...ADD(id)], { timeout: HANG_GUARD_MS })),
       6,
     );
     const acknowledged = ids.filter((_, i) => results[i]?.exitCode === 0);
@@ -69,7 +76,7 @@ describe('one lock per journal, whatever the path', () => {
     expect(fs.lstatSync(path.join(dir, 's.json')).isSymbolicLink()).toBe(true);
     // Nothing was created beside the symlinks: the lock and any temp files live beside the real state.
     expect(fs.readdirSync(dir).sort()).toEqual(['linked', 'real', 's.index', 's.journal', 's.json']);
-  });
+  }, HANG_GUARD_MS);
 
   it('a symlinked or hard-linked journal beside a regular snapshot is refused (STATE_IO), nothing written', async () => {
     const { dir } = temp();
@@ -91,7 +98,7 @@ describe('one lock per journal, whatever the path', () => {
       }
     }
     expect(fs.readFileSync(path.join(dir, 'real.journal'))).toEqual(journalBefore);
-  });
+  }, HANG_GUARD_MS);
 });
 
 describe("a state path that is another state's companion", () => {
@@ -100,29 +107,34 @@ describe("a state path that is another state's companion", () => {
     const x = path.join(dir, 'x.json');
     await seedState(x, [{ orderId: 1, symbol: 'AAA', side: 'Buy', amount: 1, price: '1', source: null }]);
     const before = fs.readdirSync(dir).sort();
-    for (const name of ['x.lock', 'x.journal', 'x.index', 'x.lock.takeover', 'x.json.tmp-123-abc12', 'y.lock', 'x']) {
-      for (const args of [ADD(2), ['orders']]) {
-        const result = await runJson(path.join(dir, name), args);
-        expect(result.exitCode, `${name} ${args[0]}: ${result.stderr}`).toBe(2);
-        expect(result.json.error.code).toBe('INVALID_ARGUMENT');
-        expect(result.json.error.field).toBe('state');
-        expect(result.json.error.message).toContain(name);
-      }
-    }
+    const runs = ['x.lock', 'x.journal', 'x.index', 'x.lock.takeover', 'x.json.tmp-123-abc12', 'y.lock', 'x'].flatMap((name) =>
+      [ADD(2), ['orders']].map((args) => ({ name, args })),
+    );
+    const results = await pool(
+      runs.map(({ name, args }) => () => runJson(path.join(dir, name), args, { timeout: HANG_GUARD_MS })),
+      4,
+    );
+    runs.forEach(({ name, args }, i) => {
+      const result = results[i] as Awaited<ReturnType<typeof runJson>>;
+      expect(result.exitCode, `${name} ${args[0]}: ${result.stderr}`).toBe(2);
+      expect(result.json.error.code).toBe('INVALID_ARGUMENT');
+      expect(result.json.error.field).toBe('state');
+      expect(result.json.error.message).toContain(name);
+    });
     expect(fs.readdirSync(dir).sort()).toEqual(before);
-  });
+  }, HANG_GUARD_MS);
 });
 
 describe('a state path that is not a regular file is refused at once', () => {
   it("'' (flag or OMS_STATE) is refused with exit 2, never ./oms-state.json", async () => {
     const { dir } = temp();
-    const flag = await execa(process.execPath, [OMS, '--json', '--state', '', ...ADD(1)], { reject: false, cwd: dir, env: { OMS_STATE: undefined }, timeout: 60_000 });
+    const flag = await execa(process.execPath, [OMS, '--json', '--state', '', ...ADD(1)], { reject: false, cwd: dir, env: { OMS_STATE: undefined }, timeout: HANG_GUARD_MS });
     expect(flag.exitCode, String(flag.stderr)).toBe(2);
     expect(JSON.parse(String(flag.stdout)).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'state' });
-    const env = await execa(process.execPath, [OMS, '--json', ...ADD(1)], { reject: false, cwd: dir, env: { OMS_STATE: '' }, timeout: 60_000 });
+    const env = await execa(process.execPath, [OMS, '--json', ...ADD(1)], { reject: false, cwd: dir, env: { OMS_STATE: '' }, timeout: HANG_GUARD_MS });
     expect(env.exitCode, String(env.stderr)).toBe(2);
     expect(fs.readdirSync(dir)).toEqual([]);
-  });
+  }, HANG_GUARD_MS);
 
   it('a FIFO, a socket, a directory, /dev/zero and /dev/full: exit 4 for every command, nothing read, no lock left behind', async () => {
     const { dir } = temp();
@@ -137,17 +149,22 @@ describe('a state path that is not a regular file is refused at once', () => {
     const viaLink = path.join(dir, 'zero.json');
     fs.symlinkSync('/dev/zero', viaLink);
     const devLocks = ['/dev/zero.lock', '/dev/full.lock', '/dev/zero.journal', '/dev/full.journal'].filter((file) => fs.existsSync(file));
-    for (const state of [fifo, socketPath, directory, '/dev/zero', '/dev/full', viaLink]) {
-      for (const args of [ADD(1), ['orders'], ['status'], ['doctor']]) {
-        // A hang is killed (SIGKILL) and fails here; a bounded refusal is quick on any machine.
-        const result = await runJson(state, args, { timeout: 60_000 });
-        expect(result.timedOut, `${state} ${args[0]} hung`).toBe(false);
-        expect(result.exitCode, `${state} ${args[0]}: ${result.stderr}`).toBe(4);
-        expect(result.json.error.code).toBe('STATE_IO');
-        expect(result.json.error.message).toMatch(/not a regular file/);
-      }
-    }
+    const runs = [fifo, socketPath, directory, '/dev/zero', '/dev/full', viaLink].flatMap((state) =>
+      [ADD(1), ['orders'], ['status'], ['doctor']].map((args) => ({ state, args })),
+    );
+    // A hang is killed (SIGKILL) by the guard and fails here.
+    const results = await pool(
+      runs.map(({ state, args }) => () => runJson(state, args, { timeout: HANG_GUARD_MS })),
+      4,
+    );
+    runs.forEach(({ state, args }, i) => {
+      const result = results[i] as Awaited<ReturnType<typeof runJson>>;
+      expect(result.timedOut, `${state} ${args[0]} hung`).toBe(false);
+      expect(result.exitCode, `${state} ${args[0]}: ${result.stderr}`).toBe(4);
+      expect(result.json.error.code).toBe('STATE_IO');
+      expect(result.json.error.message).toMatch(/not a regular file/);
+    });
     expect(['/dev/zero.lock', '/dev/full.lock', '/dev/zero.journal', '/dev/full.journal'].filter((file) => fs.existsSync(file))).toEqual(devLocks);
     expect(fs.readdirSync(dir).sort()).toEqual(['dir.json', 'fifo.json', 'sock.json', 'zero.json']);
-  });
+  }, HANG_GUARD_MS);
 });
