@@ -9,16 +9,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OmsError } from '../../src/core/errors.js';
-import { FileStore } from '../../src/store/file-store.js';
+import { FileStore } from '../../src/store/file/store.js';
 import { MAX_SNAPSHOT_LINE } from '../../src/store/snapshot.js';
 import { add, tempState } from './helpers.js';
+import { padToCheckpoint } from './hostile-helpers.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
-
-const EVERY_WRITE = { checkpoint: { minBytes: 0, snapshotRatio: 0 } };
 
 function temp(): { dir: string; state: string } {
   const made = tempState();
@@ -46,27 +45,27 @@ describe('files beside a state that are not its own', () => {
     for (const name of others) fs.writeFileSync(path.join(dir, name), 'keep me');
     const ours = `state.json.tmp-${DEAD_PID}-deadbeef`;
     fs.writeFileSync(path.join(dir, ours), 'half a snapshot');
-    const store = new FileStore(state, EVERY_WRITE);
-    await store.write((tx) => tx.execute(add(1), 'op-1'));
-    store.close();
-    expect(store.stats.checkpoints).toBeGreaterThan(0);
+    const store = new FileStore(state);
+    await store.write((tx) => padToCheckpoint(tx, 1));
+    await store.close();
+    expect(store.stats.details!['checkpoints']).toBeGreaterThan(0);
     for (const name of others) expect(fs.readFileSync(path.join(dir, name), 'utf8')).toBe('keep me');
     expect(fs.existsSync(path.join(dir, ours))).toBe(false);
   });
 
   it('a symlinked index is refused (STATE_IO), never replaced by a rebuilt file, its target untouched', async () => {
     const { dir, state } = temp();
-    const store = new FileStore(state, EVERY_WRITE);
-    await store.write((tx) => tx.execute(add(1), 'op-1'));
-    store.close();
+    const store = new FileStore(state);
+    await store.write((tx) => padToCheckpoint(tx, 1));
+    await store.close();
     const index = state.replace(/\.json$/, '.index');
     const victim = path.join(dir, 'victim.bin');
     fs.writeFileSync(victim, 'precious');
     fs.rmSync(index);
     fs.symlinkSync(victim, index);
-    const again = new FileStore(state, EVERY_WRITE);
+    const again = new FileStore(state);
     const error = await failure(() => again.write((tx) => tx.execute(add(2), 'op-2')));
-    again.close();
+    await again.close();
     expect(error.code).toBe('STATE_IO');
     expect(error.message).toMatch(/symbolic link/);
     expect(fs.lstatSync(index).isSymbolicLink()).toBe(true);
@@ -77,7 +76,7 @@ describe('files beside a state that are not its own', () => {
     const { dir, state } = temp();
     const store = new FileStore(state);
     await store.write((tx) => tx.execute(add(1), 'op-1'));
-    store.close();
+    await store.close();
     const other = path.join(dir, 'other.json');
     fs.linkSync(state, other);
     const journal = fs.readFileSync(state.replace(/\.json$/, '.journal'));
@@ -87,7 +86,7 @@ describe('files beside a state that are not its own', () => {
         try {
           await opened.write((tx) => tx.execute(add(2), 'op-2'));
         } finally {
-          opened.close();
+          await opened.close();
         }
       });
       expect(error.code).toBe('STATE_IO');
@@ -107,7 +106,7 @@ describe('files beside a state that are not its own', () => {
     fs.rmSync(journal);
     fs.symlinkSync(elsewhere, journal);
     const error = await failure(() => store.write((tx) => tx.execute(add(2), 'op-2')));
-    store.close();
+    await store.close();
     expect(error.code).toBe('STATE_IO');
     expect(error.message).toMatch(/symbolic link/);
     expect(fs.readFileSync(elsewhere)).toEqual(before);
@@ -117,7 +116,7 @@ describe('files beside a state that are not its own', () => {
     const { state } = temp();
     const store = new FileStore(state);
     await store.write((tx) => tx.execute(add(1), 'op-1'));
-    store.close();
+    await store.close();
     const fd = fs.openSync(state, 'w');
     const block = Buffer.alloc(1 << 20, 0x20);
     for (let written = 0; written <= MAX_SNAPSHOT_LINE; written += block.length) fs.writeSync(fd, block);

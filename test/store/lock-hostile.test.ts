@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OmsError } from '../../src/core/errors.js';
 import { diagnose } from '../../src/store/doctor.js';
 import { FOREIGN_STALE_MS, WriterLock } from '../../src/store/lock.js';
-import { FileStore } from '../../src/store/file-store.js';
+import { FileStore } from '../../src/store/file/store.js';
 import { add, tempState } from './helpers.js';
 
 const cleanups: (() => void)[] = [];
@@ -51,7 +51,7 @@ describe('an empty or garbage lock file', () => {
       const state = path.join(path.dirname(lock), 'state.json');
       const store = new FileStore(state);
       await store.write((tx) => tx.execute(add(1), 'op-1'));
-      store.close();
+      await store.close();
       fs.writeFileSync(lock, content);
       const error = await refusal(lock);
       expect(error.code).toBe('STATE_LOCKED');
