@@ -32,6 +32,9 @@ export interface HistoryEntry {
   result: Result;
 }
 
+/** An order that has left the book, and how. */
+export type EndedOrder = Exclude<OrderStatus, { status: 'live' }>;
+
 export interface OrdersQuery {
   symbol?: string | undefined;
   side?: string | undefined;
@@ -124,6 +127,17 @@ export class Oms {
   async order(orderId: string | number): Promise<OrderStatus> {
     const id = parseOrderId(orderId);
     return (await this.store.read()).orderStatus(id);
+  }
+
+  /**
+   * After an add that was a replay (the order id was added before with the
+   * same fields): how the order left the book since, or undefined while it
+   * is live. Only a replay pays for the lookup.
+   */
+  async endedSinceAdded(outcome: Outcome): Promise<EndedOrder | undefined> {
+    if (outcome.status !== 'replayed' || outcome.result.type !== 'add') return undefined;
+    const now = await (await this.store.read()).orderStatus(outcome.result.order.orderId);
+    return now.status === 'live' ? undefined : now;
   }
 
   async book(query: BookQuery): Promise<BookView> {

@@ -31,7 +31,7 @@ export async function addOrder(session: Session): Promise<void> {
   const source = await term.input(textQuestion('source', 'Source (optional: the system or desk it came from)'));
   const outcome = await session.commit(addCommand({ orderId, symbol, side, amount, price, source }));
   const { order } = resultOfType(outcome, 'add');
-  session.show(addedText(ctx, outcome, order));
+  session.show(addedText(ctx, outcome, order, await (await ctx.app()).endedSinceAdded(outcome)));
 }
 
 /** A live order picked from the state, or undefined (and a word why) when there is none. */

@@ -3,6 +3,7 @@
 // same thing.
 
 import type { Outcome } from '../core/ledger.js';
+import type { EndedOrder } from '../app/oms.js';
 import type { Order } from '../core/types.js';
 import type { TextStyle } from './style.js';
 import { describeOrder } from './views.js';
@@ -11,8 +12,10 @@ function opNote(style: TextStyle, outcome: Outcome): string {
   return style.theme.dim(`(op ${outcome.opId})`);
 }
 
-export function addedText(style: TextStyle, outcome: Outcome, order: Order): string {
-  return `${outcome.status === 'replayed' ? 'Already added' : 'Added'} ${describeOrder(style, order)} ${opNote(style, outcome)}`;
+/** `ended`: the order was added before and has since left the book (a rerun must not read as "it is there"). */
+export function addedText(style: TextStyle, outcome: Outcome, order: Order, ended?: EndedOrder): string {
+  const line = `${outcome.status === 'replayed' ? 'Already added' : 'Added'} ${describeOrder(style, order)} ${opNote(style, outcome)}`;
+  return ended ? `${line}\n${style.theme.warn('No longer in the book')}: ${ended.how}` : line;
 }
 
 export function modifiedText(style: TextStyle, outcome: Outcome, orderId: number | string, result: { order: Order | null; removed: boolean }): string {

@@ -20,5 +20,6 @@ export interface AddOptions {
 export async function runAdd(options: AddOptions, ctx: CliContext): Promise<CommandOutput> {
   const outcome = await commitOne(ctx, addCommand(options));
   const { order } = resultOfType(outcome, 'add');
-  return { json: mutationJson(outcome), text: () => addedText(ctx, outcome, order) };
+  const ended = ctx.json ? undefined : await (await ctx.app()).endedSinceAdded(outcome);
+  return { json: mutationJson(outcome), text: () => addedText(ctx, outcome, order, ended) };
 }
