@@ -3,8 +3,10 @@
 // they come from here. Field names are stable; order follows the spec.
 
 import type { OmsError } from '../core/errors.js';
-import type { OrderStatus, Outcome, Result } from '../core/ledger.js';
+import type { OrderStatus, Outcome, Result, TradeView } from '../core/ledger.js';
+import type { Execution } from '../core/types.js';
 import type { StateStatus } from '../store/store.js';
+import { withAverage } from './average.js';
 import type { HistoryEntry } from './oms.js';
 
 /** Error fields in the order they are printed; any other fact a store added follows. */
@@ -28,9 +30,9 @@ export function resultJson(result: Result): Record<string, unknown> {
     case 'remove':
       return { removed: result.removed };
     case 'quote':
-      return { ...result.quote };
+      return { ...withAverage(result.quote) } as Record<string, unknown>;
     case 'trade':
-      return { trade: result.trade };
+      return { trade: withAverage(result.trade) };
   }
 }
 
@@ -53,6 +55,16 @@ export function historyJson(entries: HistoryEntry[]): { operations: Record<strin
   return {
     operations: entries.map((entry) => ({ seq: entry.seq, opId: entry.opId, at: entry.at, command: entry.command, result: resultJson(entry.result) })),
   };
+}
+
+/** `oms price` and GET /price: the execution with its average price. */
+export function priceJson(execution: Execution): Execution & { averagePrice: string | null } {
+  return withAverage(execution);
+}
+
+/** `oms trades` and GET /trades: each trade with its average price. */
+export function tradesJson(trades: TradeView[]): { trades: Array<TradeView & { averagePrice: string | null }> } {
+  return { trades: trades.map((trade) => withAverage(trade)) };
 }
 
 /** The status with what the backend adds after the common fields. */

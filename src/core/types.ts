@@ -50,6 +50,15 @@ export interface PriceLevelView {
 export interface BookView {
   symbol: string;
   convention: Convention;
+  /** The highest Buy price (whatever the convention), or null when the Buy side is empty. */
+  bestBid: string | null;
+  /** The lowest Sell price, or null when the Sell side is empty. */
+  bestAsk: string | null;
+  /**
+   * bestAsk − bestBid, or null unless both sides have orders. Orders never
+   * match each other here, so a book can be crossed: then it is negative.
+   */
+  spread: string | null;
   buy: PriceLevelView[];
   sell: PriceLevelView[];
 }

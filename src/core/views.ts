@@ -29,11 +29,22 @@ function levels(side: BookSide | undefined, options: BookViewOptions): PriceLeve
   return out;
 }
 
+/** A difference of two scaled prices, signed (formatScaled takes no sign). */
+function signedScaled(value: number): string {
+  return value < 0 ? `-${formatScaled(-value)}` : formatScaled(value);
+}
+
 export function bookView(manager: OrderManager, symbol: string, options: BookViewOptions = {}): BookView {
   const book = manager.book(symbol);
+  // The extremes of each side whatever the walk order or depth: O(1) (the sides keep their ends).
+  const bid = book?.buy.highest?.price;
+  const ask = book?.sell.lowest?.price;
   return {
     symbol,
     convention: manager.convention,
+    bestBid: bid === undefined ? null : formatScaled(bid),
+    bestAsk: ask === undefined ? null : formatScaled(ask),
+    spread: bid === undefined || ask === undefined ? null : signedScaled(ask - bid),
     buy: levels(book?.buy, options),
     sell: levels(book?.sell, options),
   };

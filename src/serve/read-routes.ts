@@ -3,7 +3,7 @@
 // JSON document as their --json (SPEC §3 shapes).
 
 import type { FastifyInstance } from 'fastify';
-import { historyJson, orderStatusJson } from '../app/json.js';
+import { historyJson, orderStatusJson, priceJson, tradesJson } from '../app/json.js';
 import type { Oms } from '../app/oms.js';
 import { bookQuery, historyQuery, noQuery, orderIdParams, ordersQuery, priceQuery, symbolParams, tradesQuery } from './schemas.js';
 
@@ -23,10 +23,10 @@ export function readRoutes(app: FastifyInstance, oms: Oms): void {
 
   app.get<{ Querystring: Query }>('/price', { schema: { querystring: priceQuery } }, async (request) => {
     const { symbol, side, amount, partial } = request.query;
-    return oms.price({ symbol: symbol as string, side: side as string, amount: amount as string, partial: partial === 'true' });
+    return priceJson(await oms.price({ symbol: symbol as string, side: side as string, amount: amount as string, partial: partial === 'true' }));
   });
 
-  app.get<{ Querystring: Query }>('/trades', { schema: { querystring: tradesQuery } }, async (request) => ({ trades: await oms.trades(request.query) }));
+  app.get<{ Querystring: Query }>('/trades', { schema: { querystring: tradesQuery } }, async (request) => tradesJson(await oms.trades(request.query)));
 
   app.get<{ Querystring: Query }>('/history', { schema: { querystring: historyQuery } }, async (request) => historyJson(await oms.history(request.query)));
 }

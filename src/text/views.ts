@@ -5,6 +5,7 @@
 import { walksUp } from '../core/convention.js';
 import { formatScaled, parsePrice } from '../core/decimal.js';
 import type { QuoteView, TradeView } from '../core/ledger.js';
+import { averagePrice } from '../app/average.js';
 import type { BookView, Execution, Fill, Order, PriceLevelView } from '../core/types.js';
 import type { TextStyle } from './style.js';
 import { renderTable, type Column } from './table.js';
@@ -51,6 +52,12 @@ function subtotal(price: string, amount: bigint): string {
   return formatScaled(BigInt(parsePrice(price)) * amount);
 }
 
+/** Under the total: the average price (8 decimals, half to even; see app/average.ts), when anything filled. */
+function averageLine(execution: { total: string; filled: number }): string[] {
+  const average = averagePrice(execution.total, execution.filled);
+  return average === null ? [] : [`Average price: ${average}`];
+}
+
 export async function executionText(style: TextStyle, title: string, execution: Execution): Promise<string> {
   const lines = [title];
   if (execution.fills.length > 0) {
@@ -69,7 +76,7 @@ export async function executionText(style: TextStyle, title: string, execution: 
     );
   }
   const short = execution.partial ? style.theme.warn(` (partial: ${execution.filled} of ${execution.requested})`) : '';
-  lines.push(`Total: ${style.theme.heading(execution.total)} for ${execution.filled}${short}`);
+  lines.push(`Total: ${style.theme.heading(execution.total)} for ${execution.filled}${short}`, ...averageLine(execution));
   return lines.join('\n');
 }
 
@@ -96,15 +103,21 @@ export async function tradeText(style: TextStyle, trade: TradeView): Promise<str
       )
     : '';
   const short = trade.partial ? style.theme.warn(` (partial: ${trade.filled} of ${trade.requested})`) : '';
-  return [head, fills, `Total: ${style.theme.heading(trade.total)} for ${trade.filled}${short}`].filter(Boolean).join('\n');
+  return [head, fills, `Total: ${style.theme.heading(trade.total)} for ${trade.filled}${short}`, ...averageLine(trade)].filter(Boolean).join('\n');
 }
 
 function levelRows(levels: PriceLevelView[]): string[][] {
   return levels.map((level) => [level.price, level.amount, String(level.orderCount)]);
 }
 
+/** Best bid (highest Buy), best ask (lowest Sell) and the spread, whichever way the convention walks. */
+export function topOfBook(book: BookView): string {
+  const shown = (value: string | null): string => value ?? '-';
+  return `Best bid: ${shown(book.bestBid)}  Best ask: ${shown(book.bestAsk)}  Spread: ${shown(book.spread)}`;
+}
+
 export async function bookText(style: TextStyle, book: BookView, withOrders: boolean): Promise<string> {
-  const parts = [style.theme.heading(`${book.symbol} (${book.convention} convention)`)];
+  const parts = [style.theme.heading(`${book.symbol} (${book.convention} convention)`), topOfBook(book)];
   for (const [side, levels] of [['Buy', book.buy], ['Sell', book.sell]] as const) {
     const ascending = walksUp(book.convention, side);
     parts.push(`${style.theme.side(side, `${side} side`)} ${style.theme.dim(ascending ? '(lowest price first)' : '(highest price first)')}`);

@@ -104,6 +104,7 @@ describe.each(CONTRACT_STORES)('store contract: $name', (entry) => {
         opId: 'q-1',
         client: 'acme',
         expiresAt: at(START + 61_000),
+        averagePrice: '20.09090909',
         replayed: false,
       });
 
@@ -128,6 +129,7 @@ describe.each(CONTRACT_STORES)('store contract: $name', (entry) => {
           quoteId: 1,
           opId: 'quote:1',
           executedAt: at(START + 2000),
+          averagePrice: '20.09090909',
         },
       });
 
@@ -164,7 +166,15 @@ describe.each(CONTRACT_STORES)('store contract: $name', (entry) => {
       const view = await store.read({ symbol: 'JPM' });
       expect(Array.from(view.orders({ symbol: 'JPM' }), (order) => order.orderId)).toEqual([1, 5, 4]);
       expect(Array.from((await store.read()).orders(), (order) => order.orderId)).toEqual([3, 2, 1, 5, 4]);
-      expect(view.book('JPM', { depth: 1 })).toEqual({ symbol: 'JPM', convention: 'document', buy: [{ price: '20', amount: '25', orderCount: 2 }], sell: [] });
+      expect(view.book('JPM', { depth: 1 })).toEqual({
+        symbol: 'JPM',
+        convention: 'document',
+        bestBid: '21',
+        bestAsk: null,
+        spread: null,
+        buy: [{ price: '20', amount: '25', orderCount: 2 }],
+        sell: [],
+      });
       const order = view.order(1)!;
       order.amount = 999;
       expect((await store.read()).order(1)?.amount).toBe(20);

@@ -176,7 +176,7 @@ describe('not enough liquidity', () => {
       expect(expectOmsError(() => m.placeTrade('MSFT', side, 5), 'INSUFFICIENT_LIQUIDITY').details.available).toBe('0');
     }
     // Asking does not create a book.
-    expect(m.book('MSFT')).toEqual({ symbol: 'MSFT', convention: 'document', buy: [], sell: [] });
+    expect(m.book('MSFT')).toEqual({ symbol: 'MSFT', convention: 'document', bestBid: null, bestAsk: null, spread: null, buy: [], sell: [] });
   });
 
   it('more than the side holds reports what is available and changes nothing', () => {
@@ -386,7 +386,7 @@ describe('modifyOrder', () => {
     const m = manager();
     m.addOrder(1, 'X', 'Sell', 10, 5);
     m.modifyOrder(1, 0, 5);
-    expect(m.book('X')).toEqual({ symbol: 'X', convention: 'document', buy: [], sell: [] });
+    expect(m.book('X')).toEqual({ symbol: 'X', convention: 'document', bestBid: null, bestAsk: null, spread: null, buy: [], sell: [] });
     expectOmsError(() => m.calculatePrice('X', 'Sell', 1), 'INSUFFICIENT_LIQUIDITY');
   });
 

@@ -379,15 +379,28 @@ function levelsView(orders: ModelOrder[]) {
   return levels;
 }
 
+/** The model's best bid (highest Buy), best ask (lowest Sell) and their difference. */
+function topOfBook(buy: Array<{ price: bigint }>, sell: Array<{ price: bigint }>): { bestBid: string | null; bestAsk: string | null; spread: string | null } {
+  const bid = buy.length === 0 ? undefined : buy.reduce((best, o) => (o.price > best ? o.price : best), buy[0]!.price);
+  const ask = sell.length === 0 ? undefined : sell.reduce((best, o) => (o.price < best ? o.price : best), sell[0]!.price);
+  const signed = (value: bigint): string => (value < 0n ? `-${unscale(-value)}` : unscale(value));
+  return {
+    bestBid: bid === undefined ? null : unscale(bid),
+    bestAsk: ask === undefined ? null : unscale(ask),
+    spread: bid === undefined || ask === undefined ? null : signed(ask - bid),
+  };
+}
+
 function compareState(real: OrderManager, model: Model): void {
   const expectedOrders = model.symbols().flatMap((s) => [...model.sideInPriority(s, 'Buy'), ...model.sideInPriority(s, 'Sell')]);
   expect(real.orders()).toEqual(expectedOrders.map(orderView));
   for (const s of CANONICAL_SYMBOLS) {
     const buy = levelsView(model.sideInPriority(s, 'Buy'));
     const sell = levelsView(model.sideInPriority(s, 'Sell'));
-    expect(real.book(s, { orders: true })).toEqual({ symbol: s, convention: model.convention, buy, sell });
+    const top = topOfBook(model.sideInPriority(s, 'Buy'), model.sideInPriority(s, 'Sell'));
+    expect(real.book(s, { orders: true })).toEqual({ symbol: s, convention: model.convention, ...top, buy, sell });
     const strip = (levels: typeof buy) => levels.map(({ orders: _orders, ...rest }) => rest);
-    expect(real.book(s)).toEqual({ symbol: s, convention: model.convention, buy: strip(buy), sell: strip(sell) });
+    expect(real.book(s)).toEqual({ symbol: s, convention: model.convention, ...top, buy: strip(buy), sell: strip(sell) });
   }
   for (const id of ID_POOL) {
     const live = model.orders.find((o) => o.id === id);

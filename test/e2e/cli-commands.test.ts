@@ -9,8 +9,8 @@ import { DOCUMENT_ORDERS, ok, oms, omsJson, stateFiles, useTempStates } from './
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const ORDER_KEYS = ['orderId', 'symbol', 'side', 'amount', 'price', 'source', 'acceptedAt'];
-const EXECUTION_KEYS = ['symbol', 'side', 'requested', 'filled', 'total', 'partial', 'fills'];
-const TRADE_KEYS = ['tradeId', 'symbol', 'side', 'requested', 'filled', 'total', 'partial', 'fills', 'client', 'quoteId', 'opId', 'executedAt'];
+const EXECUTION_KEYS = ['symbol', 'side', 'requested', 'filled', 'total', 'partial', 'fills', 'averagePrice'];
+const TRADE_KEYS = ['tradeId', 'symbol', 'side', 'requested', 'filled', 'total', 'partial', 'fills', 'client', 'quoteId', 'opId', 'executedAt', 'averagePrice'];
 
 const { fresh, documentState } = useTempStates();
 
@@ -69,7 +69,7 @@ describe.concurrent('the requirement document through the binary (SPEC §1)', ()
     expect(traded.trade.executedAt).toMatch(ISO);
 
     const book = await ok(state, ['book', 'JPM']);
-    expect(book).toEqual({ symbol: 'JPM', convention: 'document', buy: [{ price: '21', amount: '8', orderCount: 1 }], sell: [] });
+    expect(book).toEqual({ symbol: 'JPM', convention: 'document', bestBid: '21', bestAsk: null, spread: null, buy: [{ price: '21', amount: '8', orderCount: 1 }], sell: [] });
     expect((await ok(state, ['order', '1'])).status).toBe('filled');
     expect((await ok(state, ['price', 'JPM', 'buy', '8'])).total).toBe('168');
   });
@@ -94,7 +94,7 @@ describe.concurrent('the requirement document through the binary (SPEC §1)', ()
       { orderId: 4, amount: 10, price: '21' },
       { orderId: 1, amount: 12, price: '20' },
     ]);
-    expect(await ok(state, ['book', 'JPM'])).toEqual({ symbol: 'JPM', convention: 'market', buy: [{ price: '20', amount: '8', orderCount: 1 }], sell: [] });
+    expect(await ok(state, ['book', 'JPM'])).toEqual({ symbol: 'JPM', convention: 'market', bestBid: '20', bestAsk: null, spread: null, buy: [{ price: '20', amount: '8', orderCount: 1 }], sell: [] });
     const bookText = await text(state, ['book', 'JPM']);
     expect(bookText).toContain('JPM (market convention)');
     expect(bookText).toMatch(/Buy side \(highest price first\)/);
@@ -281,6 +281,9 @@ describe.concurrent('looking: book, orders, trades, history, status, doctor', ()
     expect(book).toEqual({
       symbol: 'JPM',
       convention: 'document',
+      bestBid: '21',
+      bestAsk: '30',
+      spread: '9',
       buy: [
         { price: '19', amount: '11', orderCount: 2 },
         { price: '20', amount: '20', orderCount: 1 },
@@ -300,14 +303,15 @@ describe.concurrent('looking: book, orders, trades, history, status, doctor', ()
     const bookText = await text(state, ['book', 'JPM']);
     const lines = bookText.split('\n');
     expect(lines[0]).toBe('JPM (document convention)');
-    expect(lines[1]).toBe('Buy side (lowest price first)');
+    expect(lines[1]).toBe('Best bid: 21  Best ask: 30  Spread: 9');
+    expect(lines[2]).toBe('Buy side (lowest price first)');
     expect(lines).toContain('Sell side (highest price first)');
     expect(bookText).toMatch(/^\s*19\s+11\s+2$/m);
     expect(bookText).toMatch(/^\s*30\s+4\s+2$/m);
     const withOrders = await text(state, ['book', 'JPM', '--orders', '--depth', '2']);
     expect(withOrders).toMatch(/^\s*9\s+JPM\s+Sell\s+1\s+30\s+desk\s/m);
     expect(withOrders).not.toMatch(/^\s*4\s+JPM/m);
-    expect(await ok(state, ['book', 'NOPE'])).toEqual({ symbol: 'NOPE', convention: 'document', buy: [], sell: [] });
+    expect(await ok(state, ['book', 'NOPE'])).toEqual({ symbol: 'NOPE', convention: 'document', bestBid: null, bestAsk: null, spread: null, buy: [], sell: [] });
     expect(await text(state, ['book', 'NOPE'])).toContain('(empty)');
 
     const all = await ok(state, ['orders']);

@@ -9,7 +9,7 @@ import { call, startServer, stopServer, type RunningServer } from './helpers.js'
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const ORDER_KEYS = ['orderId', 'symbol', 'side', 'amount', 'price', 'source', 'acceptedAt'];
-const EXECUTION_KEYS = ['symbol', 'side', 'requested', 'filled', 'total', 'partial', 'fills'];
+const EXECUTION_KEYS = ['symbol', 'side', 'requested', 'filled', 'total', 'partial', 'fills', 'averagePrice'];
 const TRADE_KEYS = [...EXECUTION_KEYS, 'tradeId', 'client', 'quoteId', 'opId', 'executedAt'];
 
 let state: TempState;
@@ -83,6 +83,9 @@ describe('happy paths', () => {
     expect(reply.json).toEqual({
       symbol: 'JPM',
       convention: 'document',
+      bestBid: '21',
+      bestAsk: null,
+      spread: null,
       buy: [
         { price: '20', amount: '20', orderCount: 1 },
         { price: '21', amount: '10', orderCount: 1 },

@@ -1,5 +1,6 @@
 // oms price: what calculatePrice gives right now. Read-only: no lock, nothing stored.
 
+import { priceJson } from '../../app/json.js';
 import { executionText } from '../../text/views.js';
 import type { CliContext } from '../context.js';
 import type { CommandOutput } from '../output.js';
@@ -14,7 +15,7 @@ export interface PriceOptions {
 export async function runPrice(options: PriceOptions, ctx: CliContext): Promise<CommandOutput> {
   const execution = await (await ctx.app()).price(options);
   return {
-    json: execution,
+    json: priceJson(execution),
     text: () => executionText(ctx, `${execution.symbol} ${ctx.theme.side(execution.side)} ${execution.requested}`, execution),
   };
 }

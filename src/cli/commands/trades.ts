@@ -1,5 +1,6 @@
 // oms trades: executed trades, newest first, from the journal.
 
+import { tradesJson } from '../../app/json.js';
 import { tradesText } from '../../text/listings.js';
 import type { CliContext } from '../context.js';
 import type { CommandOutput } from '../output.js';
@@ -12,5 +13,5 @@ export interface TradesOptions {
 
 export async function runTrades(options: TradesOptions, ctx: CliContext): Promise<CommandOutput> {
   const trades = await (await ctx.app()).trades(options);
-  return { json: { trades }, text: () => tradesText(ctx, trades) };
+  return { json: tradesJson(trades), text: () => tradesText(ctx, trades) };
 }
