@@ -7,7 +7,7 @@ import type { OrderStatus, Outcome, Result, TradeView } from '../core/ledger.js'
 import type { Execution } from '../core/types.js';
 import type { StateStatus } from '../store/store.js';
 import { withAverage } from './average.js';
-import type { HistoryEntry } from './oms.js';
+import type { HistoryEntry, QuoteEntry } from './oms.js';
 
 /** Error fields in the order they are printed; any other fact a store added follows. */
 const ERROR_FIELDS = ['field', 'value', 'available', 'holder', 'problems', 'moreProblems', 'file', 'line', 'byte'];
@@ -65,6 +65,24 @@ export function priceJson(execution: Execution): Execution & { averagePrice: str
 /** `oms trades` and GET /trades: each trade with its average price. */
 export function tradesJson(trades: TradeView[]): { trades: Array<TradeView & { averagePrice: string | null }> } {
   return { trades: trades.map((trade) => withAverage(trade)) };
+}
+
+/**
+ * A stored quote: its own fields (as `oms quote` printed them, averagePrice
+ * included), then `quotedAt`, `status` (open | expired | used) and `trade`
+ * (the trade that used it, or null).
+ */
+export function quoteEntryJson(entry: QuoteEntry): Record<string, unknown> {
+  return {
+    ...withAverage(entry.quote),
+    quotedAt: entry.quotedAt,
+    status: entry.status,
+    trade: entry.trade === null ? null : withAverage(entry.trade),
+  };
+}
+
+export function quotesJson(entries: QuoteEntry[]): { quotes: Record<string, unknown>[] } {
+  return { quotes: entries.map(quoteEntryJson) };
 }
 
 /** The status with what the backend adds after the common fields. */

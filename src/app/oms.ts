@@ -7,11 +7,12 @@
 
 import type { Command } from '../core/commands.js';
 import { parseConvention, parseCount, parseOrderId, parseSide, parseSymbol, parseText } from '../core/fields.js';
-import { resultOf, type OperationRecord, type OrderStatus, type Outcome, type Result, type TradeView } from '../core/ledger.js';
+import { OmsError, showValue } from '../core/errors.js';
+import { resultOf, type OperationRecord, type OrderStatus, type Outcome, type QuoteView, type Result, type TradeView } from '../core/ledger.js';
 import type { BookView, Execution, Order } from '../core/types.js';
 import { parseAmount } from '../core/fields.js';
 import { openStore } from '../store/open.js';
-import type { InitResult, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store/store.js';
+import type { InitResult, StateStatus, StateStore, StateView, StoredQuote, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store/store.js';
 
 /** Price levels per side a book shows unless asked otherwise. */
 export const DEFAULT_DEPTH = 10;
@@ -53,6 +54,26 @@ export interface PriceQuery {
   partial?: boolean | undefined;
 }
 
+/** Open: can be traded (if the book still gives the same); expired: too late; used: traded. */
+export type QuoteStatus = 'open' | 'expired' | 'used';
+export const QUOTE_STATUSES: readonly QuoteStatus[] = ['open', 'expired', 'used'];
+
+/** A stored quote, its state now, when it was made, and the trade that used it. */
+export interface QuoteEntry {
+  quote: QuoteView;
+  status: QuoteStatus;
+  /** ISO-8601 UTC. */
+  quotedAt: string;
+  trade: TradeView | null;
+}
+
+export interface QuotesQuery {
+  status?: string | undefined;
+  symbol?: string | undefined;
+  client?: string | undefined;
+  limit?: string | undefined;
+}
+
 export interface TradesQuery {
   symbol?: string | undefined;
   client?: string | undefined;
@@ -61,12 +82,22 @@ export interface TradesQuery {
 
 const isTrade = (record: OperationRecord): boolean => record.cmd.type === 'trade' || record.cmd.type === 'tradeQuote';
 
+function parseQuoteStatus(input: string): QuoteStatus {
+  const status = input.toLowerCase();
+  if ((QUOTE_STATUSES as readonly string[]).includes(status)) return status as QuoteStatus;
+  throw new OmsError('INVALID_ARGUMENT', `status: ${showValue(input)} is not one of ${QUOTE_STATUSES.join(', ')}`, { field: 'status', value: input });
+}
+
 export class Oms {
-  constructor(private readonly store: StateStore) {}
+  constructor(
+    private readonly store: StateStore,
+    /** Milliseconds since the epoch: what "expired" is judged against (the store's clock). */
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** Opens the state at `location` (a path, or a database URL) through the store factory. */
   static async open(location: string, options: StoreOptions = {}): Promise<Oms> {
-    return new Oms(await openStore(location, options));
+    return new Oms(await openStore(location, options), options.clock);
   }
 
   /** Where the state lives, as it may be shown. */
@@ -168,6 +199,42 @@ export class Oms {
     return trades;
   }
 
+  /** Stored quotes, newest first, with their state now; QUOTE_NOT_FOUND for an unknown `quoteId`. */
+  async quote(quoteId: string | number): Promise<QuoteEntry> {
+    const id = parseCount(quoteId, 'quoteId');
+    for await (const stored of this.store.quotes({ quoteId: id })) return this.quoteEntry(stored);
+    throw new OmsError('QUOTE_NOT_FOUND', `quote ${id} not found`, { field: 'quoteId', value: String(id) });
+  }
+
+  /** Stored quotes, newest first: open, expired or used (then with the trade). */
+  async quotes(query: QuotesQuery = {}): Promise<QuoteEntry[]> {
+    const status = query.status === undefined ? undefined : parseQuoteStatus(query.status);
+    const symbol = query.symbol === undefined ? undefined : parseSymbol(query.symbol);
+    const client = query.client === undefined ? undefined : parseText(query.client, 'client');
+    const limit = query.limit === undefined ? DEFAULT_LIMIT : parseCount(query.limit, 'limit');
+    const now = this.clock();
+    const filter = (stored: StoredQuote): boolean => {
+      const quote = stored.quote.res as QuoteView;
+      return (
+        (symbol === undefined || quote.symbol === symbol) &&
+        (client === undefined || quote.client === client) &&
+        (status === undefined || quoteStatus(stored, now) === status)
+      );
+    };
+    const entries: QuoteEntry[] = [];
+    for await (const stored of this.store.quotes({ limit, filter })) entries.push(this.quoteEntry(stored, now));
+    return entries;
+  }
+
+  private quoteEntry(stored: StoredQuote, now = this.clock()): QuoteEntry {
+    return {
+      quote: stored.quote.res as QuoteView,
+      status: quoteStatus(stored, now),
+      quotedAt: new Date(stored.quote.at).toISOString(),
+      trade: stored.executed ? (stored.executed.res as TradeView) : null,
+    };
+  }
+
   /** Every trade, oldest first (an export). */
   async allTrades(): Promise<TradeView[]> {
     const trades: TradeView[] = [];
@@ -192,6 +259,12 @@ export class Oms {
   close(): Promise<void> {
     return this.store.close();
   }
+}
+
+/** Used once executed; expired from its expiry on (as trading it would say); open before. */
+function quoteStatus(stored: StoredQuote, now: number): QuoteStatus {
+  if (stored.executed) return 'used';
+  return now >= Date.parse((stored.quote.res as QuoteView).expiresAt) ? 'expired' : 'open';
 }
 
 /** The result of the kind the command produces (anything else is a bug). */

@@ -223,6 +223,25 @@ Trades are not naturally idempotent: scripts pass --op-id, or trade a quote
     );
 
   program
+    .command('quotes')
+    .description('stored quotes, newest first: open, expired or used (and by which trade)')
+    .argument('[quoteId]', 'show only this quote')
+    .addOption(new Option('--status <status>', 'only quotes in this state').choices(['open', 'expired', 'used']))
+    .option('--symbol <symbol>', 'only this symbol')
+    .option('--client <name>', 'only this client')
+    .option('--limit <n>', 'at most this many', '50')
+    .addHelpText('after', examples('oms quotes', 'oms quotes --status open --client acme', 'oms quotes 7', 'oms --json quotes --status used | jq .quotes[].trade.tradeId'))
+    .action(
+      action(async () => (await import('./commands/quotes.js')).runQuotes, ([quoteId], o) => ({
+        limit: o['limit'] as string,
+        ...(quoteId !== undefined ? { quoteId } : {}),
+        ...(o['status'] !== undefined ? { status: o['status'] as string } : {}),
+        ...(o['symbol'] !== undefined ? { symbol: o['symbol'] as string } : {}),
+        ...(o['client'] !== undefined ? { client: o['client'] as string } : {}),
+      })),
+    );
+
+  program
     .command('history')
     .description('the operations journal, newest first')
     .option('--limit <n>', 'at most this many', '50')

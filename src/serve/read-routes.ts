@@ -3,9 +3,9 @@
 // JSON document as their --json (SPEC §3 shapes).
 
 import type { FastifyInstance } from 'fastify';
-import { historyJson, orderStatusJson, priceJson, tradesJson } from '../app/json.js';
+import { historyJson, orderStatusJson, priceJson, quoteEntryJson, quotesJson, tradesJson } from '../app/json.js';
 import type { Oms } from '../app/oms.js';
-import { bookQuery, historyQuery, noQuery, orderIdParams, ordersQuery, priceQuery, symbolParams, tradesQuery } from './schemas.js';
+import { bookQuery, historyQuery, noQuery, orderIdParams, ordersQuery, priceQuery, quotesQuery, symbolParams, tradesQuery } from './schemas.js';
 
 type Query = Record<string, string>;
 
@@ -27,6 +27,12 @@ export function readRoutes(app: FastifyInstance, oms: Oms): void {
   });
 
   app.get<{ Querystring: Query }>('/trades', { schema: { querystring: tradesQuery } }, async (request) => tradesJson(await oms.trades(request.query)));
+
+  app.get<{ Querystring: Query }>('/quotes', { schema: { querystring: quotesQuery } }, async (request) => quotesJson(await oms.quotes(request.query)));
+
+  app.get<{ Params: { id: string } }>('/quotes/:id', { schema: { params: orderIdParams, querystring: noQuery } }, async (request) =>
+    quoteEntryJson(await oms.quote(request.params.id)),
+  );
 
   app.get<{ Querystring: Query }>('/history', { schema: { querystring: historyQuery } }, async (request) => historyJson(await oms.history(request.query)));
 }

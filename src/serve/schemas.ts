@@ -38,3 +38,4 @@ export const bookQuery = object({ depth: word, orders: flag });
 export const priceQuery = object({ symbol: word, side: word, amount: word, partial: flag }, ['symbol', 'side', 'amount']);
 export const tradesQuery = object({ symbol: word, client: word, limit: word });
 export const historyQuery = object({ limit: word });
+export const quotesQuery = object({ status: { type: 'string', enum: ['open', 'expired', 'used'], description: 'open, expired or used' }, symbol: word, client: word, limit: word });

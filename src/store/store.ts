@@ -96,6 +96,26 @@ export interface HistoryQuery {
   limit?: number;
 }
 
+export interface QuotesQuery {
+  /** Only this quote (none when it does not exist). */
+  quoteId?: number;
+  /** Keep only quotes this accepts (applied before `limit`). */
+  filter?: (quote: StoredQuote) => boolean;
+  limit?: number;
+}
+
+/**
+ * A stored quote as the history has it: the operation that stored it and the
+ * one that executed it. Whether it is open or expired is not stored: it
+ * depends on when one asks (the application decides, with its clock).
+ */
+export interface StoredQuote {
+  /** The `quote` operation; its `res` is the QuoteView. */
+  quote: OperationRecord;
+  /** The `tradeQuote` operation that used it (its `res` is the TradeView), or null while unused. */
+  executed: OperationRecord | null;
+}
+
 /** What one backend adds to the status: shown after the common fields, only when present. */
 export interface StatusDetails {
   /** Extra fields of the --json status, in order. */
@@ -154,6 +174,15 @@ export interface StateStore {
   init(convention: Convention): Promise<InitResult>;
   /** Committed operations, newest first. */
   history(query?: HistoryQuery): AsyncIterable<OperationRecord>;
+  /**
+   * Stored quotes, newest first (descending quote id), each with the
+   * operation that executed it. The keys are those of the archive (`q:<id>`,
+   * `x:<id>`); a database answers with one query over its quotes (PostgreSQL:
+   * quotes joined to operations on seq and executed_seq, ordered by quote_id
+   * desc); `quotesFromHistory` (quotes.ts) builds it from `history` and an
+   * Archive for a store without such a table.
+   */
+  quotes(query?: QuotesQuery): AsyncIterable<StoredQuote>;
   status(): Promise<StateStatus>;
   close(): Promise<void>;
 }

@@ -288,6 +288,31 @@ describe.each(CONTRACT_STORES)('store contract: $name', (entry) => {
       expect((await refusal(run(store, tradeQuoteCommand({ quoteId: 99 })))).code).toBe('QUOTE_NOT_FOUND');
       expect(await store.status()).toMatchObject({ quotes: 3, trades: 1 });
     });
+
+    it('quotes(): newest first with the operation that executed each, by id, filtered and limited', async () => {
+      const store = await open();
+      await seedBook(store);
+      for (const opId of ['q-1', 'q-2', 'q-3']) await run(store, quoteCommand({ symbol: 'JPM', side: 'Buy', amount: 5, client: opId, ttl: 30 }), opId);
+      await run(store, tradeQuoteCommand({ quoteId: 2 }));
+      const listed = [];
+      for await (const stored of store.quotes()) listed.push([stored.quote.op, stored.executed?.op ?? null]);
+      expect(listed).toEqual([
+        ['q-3', null],
+        ['q-2', 'quote:2'],
+        ['q-1', null],
+      ]);
+      const one = [];
+      for await (const stored of store.quotes({ quoteId: 2 })) one.push(stored);
+      expect(one).toHaveLength(1);
+      expect(one[0]!.quote.res).toMatchObject({ quoteId: 2, client: 'q-2' });
+      expect(one[0]!.executed?.res).toMatchObject({ tradeId: 1, quoteId: 2 });
+      const none = [];
+      for await (const stored of store.quotes({ quoteId: 9 })) none.push(stored);
+      expect(none).toEqual([]);
+      const unused = [];
+      for await (const stored of store.quotes({ filter: (s) => s.executed === null, limit: 1 })) unused.push(stored.quote.op);
+      expect(unused).toEqual(['q-3']);
+    });
   });
 
   describe('batches', () => {

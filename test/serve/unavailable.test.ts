@@ -102,6 +102,7 @@ class BrokenStore implements StateStore {
   write: StateStore['write'] = (work, options) => this.real.write(work, options);
   init: StateStore['init'] = (convention) => this.real.init(convention);
   history: StateStore['history'] = (query) => this.real.history(query);
+  quotes: StateStore['quotes'] = (query) => this.real.quotes(query);
   status: StateStore['status'] = () => this.real.status();
   close(): Promise<void> {
     return this.real.close();

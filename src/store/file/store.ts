@@ -17,7 +17,8 @@ import type { StatePaths } from '../paths.js';
 import { readLinesBackward } from '../reverse-lines.js';
 import { openSnapshot, SNAPSHOT_SCHEMA } from '../snapshot.js';
 import { locateState } from '../state-location.js';
-import type { HistoryQuery, InitResult, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
+import { quotesFromHistory } from '../quotes.js';
+import type { HistoryQuery, InitResult, QuotesQuery, StoredQuote, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
 import { ledgerView } from '../view.js';
 import { FileArchive } from './archive.js';
 import { checkpointQuietly } from './checkpoint.js';
@@ -91,6 +92,12 @@ export class FileStore implements StateStore {
       yield record;
       if (--left <= 0) return;
     }
+  }
+
+  async *quotes(query: QuotesQuery = {}): AsyncGenerator<StoredQuote> {
+    // The archive looks in the state as last loaded: catch up first, as read() does.
+    if (!(await this.exclusive(() => this.state.refresh(false)))) return;
+    yield* quotesFromHistory(this, this.archive, query);
   }
 
   status(): Promise<StateStatus> {

@@ -1,0 +1,33 @@
+// GET /quotes and GET /quotes/:id (issue 17): the same documents as
+// `oms --json quotes`, 404 QUOTE_NOT_FOUND, query values checked.
+
+import { describe, expect, it } from 'vitest';
+import { quoteCommand, tradeQuoteCommand } from '../../src/core/commands.js';
+import { documentApp } from '../app/helpers.js';
+import { get, injectable } from './inject.js';
+
+describe('GET /quotes', () => {
+  it('lists and shows quotes with their status and trade', async () => {
+    const oms = await documentApp();
+    await oms.execute(quoteCommand({ symbol: 'JPM', side: 'Buy', amount: 22, client: 'acme', ttl: 60 }));
+    await oms.execute(quoteCommand({ symbol: 'JPM', side: 'Buy', amount: 2, ttl: 60 }));
+    await oms.execute(tradeQuoteCommand({ quoteId: 1 }));
+    const app = injectable(oms);
+    const list = await get(app, '/quotes');
+    expect(list.status).toBe(200);
+    expect(list.json.quotes.map((q: any) => [q.quoteId, q.status])).toEqual([
+      [2, 'open'],
+      [1, 'used'],
+    ]);
+    expect((await get(app, '/quotes?status=open&limit=5')).json.quotes.map((q: any) => q.quoteId)).toEqual([2]);
+    const one = await get(app, '/quotes/1');
+    expect(one.status).toBe(200);
+    expect(one.json).toMatchObject({ quoteId: 1, client: 'acme', status: 'used', trade: { tradeId: 1, quoteId: 1 } });
+    const missing = await get(app, '/quotes/7');
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.code).toBe('QUOTE_NOT_FOUND');
+    const bad = await get(app, '/quotes?status=maybe');
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'status' });
+  });
+});
