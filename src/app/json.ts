@@ -4,10 +4,10 @@
 
 import type { OmsError } from '../core/errors.js';
 import type { OrderStatus, Outcome, Result, TradeView } from '../core/ledger.js';
-import type { Execution } from '../core/types.js';
+import type { Execution, Order } from '../core/types.js';
 import type { StateStatus } from '../store/store.js';
 import { withAverage } from './average.js';
-import type { HistoryEntry, QuoteEntry } from './oms.js';
+import type { HistoryEntry, OrdersPage, QuoteEntry } from './oms.js';
 
 /** Error fields in the order they are printed; any other fact a store added follows. */
 const ERROR_FIELDS = ['field', 'value', 'available', 'holder', 'problems', 'moreProblems', 'file', 'line', 'byte'];
@@ -83,6 +83,11 @@ export function quoteEntryJson(entry: QuoteEntry): Record<string, unknown> {
 
 export function quotesJson(entries: QuoteEntry[]): { quotes: Record<string, unknown>[] } {
   return { quotes: entries.map(quoteEntryJson) };
+}
+
+/** A page of orders: the list, then `total` (matching orders in all), `offset` and `limit` (null: no limit). */
+export function ordersPageJson(page: OrdersPage): { orders: Order[]; total: number; offset: number; limit: number | null } {
+  return { orders: page.orders, total: page.total, offset: page.offset, limit: page.limit };
 }
 
 /** The status with what the backend adds after the common fields. */

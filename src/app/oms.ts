@@ -10,7 +10,7 @@ import { parseConvention, parseCount, parseOrderId, parseSide, parseSymbol, pars
 import { OmsError, showValue } from '../core/errors.js';
 import { resultOf, type OperationRecord, type OrderStatus, type Outcome, type QuoteView, type Result, type TradeView } from '../core/ledger.js';
 import type { BookView, Execution, Order } from '../core/types.js';
-import { parseAmount } from '../core/fields.js';
+import { parseAmount, parseNewAmount } from '../core/fields.js';
 import { openStore } from '../store/open.js';
 import type { InitResult, StateStatus, StateStore, StateView, StoredQuote, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store/store.js';
 
@@ -39,6 +39,21 @@ export type EndedOrder = Exclude<OrderStatus, { status: 'live' }>;
 export interface OrdersQuery {
   symbol?: string | undefined;
   side?: string | undefined;
+}
+
+export interface OrdersPageQuery extends OrdersQuery {
+  /** At most this many (all when absent). */
+  limit?: string | undefined;
+  /** Skip this many first (0 when absent). */
+  offset?: string | undefined;
+}
+
+/** A window of the live orders and how many there are in all (with the same filters). */
+export interface OrdersPage {
+  orders: Order[];
+  total: number;
+  offset: number;
+  limit: number | null;
 }
 
 export interface BookQuery {
@@ -148,6 +163,24 @@ export class Oms {
     const side = query.side === undefined ? undefined : parseSide(query.side);
     const view = await this.store.read(symbol === undefined ? {} : { symbol });
     return Array.from(view.orders({ ...(symbol !== undefined ? { symbol } : {}), ...(side !== undefined ? { side } : {}) }));
+  }
+
+  /** A window of the live orders in the same order as `orders`, with the total that match. */
+  async ordersPage(query: OrdersPageQuery = {}): Promise<OrdersPage> {
+    const limit = query.limit === undefined ? null : parseCount(query.limit, 'limit');
+    const offset = query.offset === undefined ? 0 : parseNewAmount(query.offset, 'offset');
+    const symbol = query.symbol === undefined ? undefined : parseSymbol(query.symbol);
+    const side = query.side === undefined ? undefined : parseSide(query.side);
+    const view = await this.store.read(symbol === undefined ? {} : { symbol });
+    const orders: Order[] = [];
+    const end = limit === null ? Infinity : offset + limit;
+    let total = 0;
+    // The total means walking every match (as a full listing does); only the window is kept.
+    for (const order of view.orders({ ...(symbol !== undefined ? { symbol } : {}), ...(side !== undefined ? { side } : {}) })) {
+      if (total >= offset && total < end) orders.push(order);
+      total++;
+    }
+    return { orders, total, offset, limit };
   }
 
   /** Every live order, streamed (an export of a big state). */

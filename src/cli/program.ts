@@ -11,6 +11,16 @@ export type CommandRunner<T> = (options: T, ctx: CliContext) => Promise<CommandO
 /** Runs a command module's `run` with the parsed options; supplied by the caller. */
 export type Dispatch = (load: () => Promise<CommandRunner<never>>, options: object, command: Command) => Promise<void>;
 
+/** --format on the list commands (orders, trades, history, quotes). */
+function formatOption(): Option {
+  return new Option('--format <format>', 'text (a table, the default), csv, tsv (one row per item, with a header) or json (as --json)').choices(['text', 'csv', 'tsv', 'json']);
+}
+
+/** The --format value for a command's options, when given. */
+function format(o: Record<string, unknown>): { format?: string } {
+  return o['format'] !== undefined ? { format: o['format'] as string } : {};
+}
+
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 }
@@ -199,11 +209,20 @@ Trades are not naturally idempotent: scripts pass --op-id, or trade a quote
     .description('live orders (symbols A-Z, each book in priority order)')
     .option('--symbol <symbol>', 'only this symbol')
     .option('--side <side>', 'only this side')
-    .addHelpText('after', examples('oms orders', 'oms orders --symbol JPM --side buy', 'oms --json orders | jq .orders[].orderId'))
+    .option('--limit <n>', 'at most this many (all by default); says the total')
+    .option('--offset <n>', 'skip this many first (default 0); says the total')
+    .addOption(formatOption())
+    .addHelpText(
+      'after',
+      examples('oms orders', 'oms orders --symbol JPM --side buy', 'oms orders --limit 100 --offset 200', 'oms orders --format csv > live.csv', 'oms --json orders | jq .orders[].orderId'),
+    )
     .action(
       action(async () => (await import('./commands/orders.js')).runOrders, (_args, o) => ({
         ...(o['symbol'] !== undefined ? { symbol: o['symbol'] as string } : {}),
         ...(o['side'] !== undefined ? { side: o['side'] as string } : {}),
+        ...(o['limit'] !== undefined ? { limit: o['limit'] as string } : {}),
+        ...(o['offset'] !== undefined ? { offset: o['offset'] as string } : {}),
+        ...format(o),
       })),
     );
 
@@ -213,10 +232,12 @@ Trades are not naturally idempotent: scripts pass --op-id, or trade a quote
     .option('--symbol <symbol>', 'only this symbol')
     .option('--client <name>', 'only this client')
     .option('--limit <n>', 'at most this many', '50')
-    .addHelpText('after', examples('oms trades', 'oms trades --client acme --limit 5'))
+    .addOption(formatOption())
+    .addHelpText('after', examples('oms trades', 'oms trades --client acme --limit 5', 'oms trades --format tsv | cut -f1,6'))
     .action(
       action(async () => (await import('./commands/trades.js')).runTrades, (_args, o) => ({
         limit: o['limit'] as string,
+        ...format(o),
         ...(o['symbol'] !== undefined ? { symbol: o['symbol'] as string } : {}),
         ...(o['client'] !== undefined ? { client: o['client'] as string } : {}),
       })),
@@ -230,10 +251,12 @@ Trades are not naturally idempotent: scripts pass --op-id, or trade a quote
     .option('--symbol <symbol>', 'only this symbol')
     .option('--client <name>', 'only this client')
     .option('--limit <n>', 'at most this many', '50')
+    .addOption(formatOption())
     .addHelpText('after', examples('oms quotes', 'oms quotes --status open --client acme', 'oms quotes 7', 'oms --json quotes --status used | jq .quotes[].trade.tradeId'))
     .action(
       action(async () => (await import('./commands/quotes.js')).runQuotes, ([quoteId], o) => ({
         limit: o['limit'] as string,
+        ...format(o),
         ...(quoteId !== undefined ? { quoteId } : {}),
         ...(o['status'] !== undefined ? { status: o['status'] as string } : {}),
         ...(o['symbol'] !== undefined ? { symbol: o['symbol'] as string } : {}),
@@ -245,8 +268,9 @@ Trades are not naturally idempotent: scripts pass --op-id, or trade a quote
     .command('history')
     .description('the operations journal, newest first')
     .option('--limit <n>', 'at most this many', '50')
-    .addHelpText('after', examples('oms history --limit 10'))
-    .action(action(async () => (await import('./commands/history.js')).runHistory, (_args, o) => ({ limit: o['limit'] as string })));
+    .addOption(formatOption())
+    .addHelpText('after', examples('oms history --limit 10', 'oms history --format csv > journal.csv'))
+    .action(action(async () => (await import('./commands/history.js')).runHistory, (_args, o) => ({ limit: o['limit'] as string, ...format(o) })));
 
   program.commandsGroup('Data:');
   program

@@ -3,14 +3,19 @@
 // JSON document as their --json (SPEC §3 shapes).
 
 import type { FastifyInstance } from 'fastify';
-import { historyJson, orderStatusJson, priceJson, quoteEntryJson, quotesJson, tradesJson } from '../app/json.js';
+import { historyJson, orderStatusJson, ordersPageJson, priceJson, quoteEntryJson, quotesJson, tradesJson } from '../app/json.js';
 import type { Oms } from '../app/oms.js';
 import { bookQuery, historyQuery, noQuery, orderIdParams, ordersQuery, priceQuery, quotesQuery, symbolParams, tradesQuery } from './schemas.js';
 
 type Query = Record<string, string>;
 
 export function readRoutes(app: FastifyInstance, oms: Oms): void {
-  app.get<{ Querystring: Query }>('/orders', { schema: { querystring: ordersQuery } }, async (request) => ({ orders: await oms.orders(request.query) }));
+  // Paged (?limit=&offset=) it says the total too; unpaged it stays the plain list.
+  app.get<{ Querystring: Query }>('/orders', { schema: { querystring: ordersQuery } }, async (request) => {
+    const { limit, offset } = request.query;
+    if (limit === undefined && offset === undefined) return { orders: await oms.orders(request.query) };
+    return ordersPageJson(await oms.ordersPage(request.query));
+  });
 
   app.get<{ Params: { id: string } }>('/orders/:id', { schema: { params: orderIdParams, querystring: noQuery } }, async (request) =>
     orderStatusJson(await oms.order(request.params.id)),

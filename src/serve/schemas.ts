@@ -33,7 +33,7 @@ export const quoteBody = object(
 /** Either a request to trade now or a quote to execute; which one is decided in the route. */
 export const tradeBody = object({ symbol: word, side: word, amount: wholeNumber, client: text, partial: { type: 'boolean' }, quoteId: wholeNumber });
 
-export const ordersQuery = object({ symbol: word, side: word });
+export const ordersQuery = object({ symbol: word, side: word, limit: word, offset: word });
 export const bookQuery = object({ depth: word, orders: flag });
 export const priceQuery = object({ symbol: word, side: word, amount: word, partial: flag }, ['symbol', 'side', 'amount']);
 export const tradesQuery = object({ symbol: word, client: word, limit: word });

@@ -1,5 +1,6 @@
-// GET /quotes and GET /quotes/:id (issue 17): the same documents as
-// `oms --json quotes`, 404 QUOTE_NOT_FOUND, query values checked.
+// GET /quotes and GET /quotes/:id, and GET /orders paging (issue 17): the
+// same documents as `oms --json quotes` / `orders --limit --offset`, 404
+// QUOTE_NOT_FOUND, query values checked.
 
 import { describe, expect, it } from 'vitest';
 import { quoteCommand, tradeQuoteCommand } from '../../src/core/commands.js';
@@ -29,5 +30,20 @@ describe('GET /quotes', () => {
     const bad = await get(app, '/quotes?status=maybe');
     expect(bad.status).toBe(400);
     expect(bad.json.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'status' });
+  });
+});
+
+describe('GET /orders paging', () => {
+  it('limit and offset give a window and the total; without them the list is as before', async () => {
+    const app = injectable(await documentApp());
+    expect(Object.keys((await get(app, '/orders')).json)).toEqual(['orders']);
+    const page = await get(app, '/orders?limit=2&offset=1');
+    expect(page.status).toBe(200);
+    expect(page.json).toMatchObject({ total: 4, offset: 1, limit: 2 });
+    expect(page.json.orders.map((o: any) => o.orderId)).toEqual([2, 1]);
+    expect((await get(app, '/orders?offset=3&symbol=jpm')).json).toMatchObject({ orders: [], total: 2, offset: 3, limit: null });
+    const bad = await get(app, '/orders?limit=none');
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.field).toBe('limit');
   });
 });
