@@ -14,11 +14,13 @@ import { CommitQueue } from './commit-queue.js';
 import { Metrics } from './metrics.js';
 import { mutationRoutes } from './mutation-routes.js';
 import { readRoutes } from './read-routes.js';
+import { collectRoutes, openApiDocument } from './openapi.js';
 import { noQuery } from './schemas.js';
 import { frameworkError, schemaError, type SchemaError } from './validation.js';
 
 export const BODY_LIMIT = 64 * 1024;
-const OPEN_ROUTES = new Set(['/healthz']);
+/** Routes that need no token: liveness, and the API's own description. */
+const OPEN_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/openapi.json']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -68,6 +70,7 @@ export function buildApp(options: AppOptions): OmsApp {
       sendError(reply, known.error, known.status);
     },
   });
+  const routes = collectRoutes(app);
   app.decorateRequest('opId', null);
   app.decorateRequest('notice', null);
 
@@ -145,6 +148,8 @@ export function buildApp(options: AppOptions): OmsApp {
     const text = metrics.render({ store: oms.stats, committedRequests: queue.committed, pendingCommits: queue.pending, liveOrders });
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
   });
+
+  app.get('/openapi.json', { schema: { querystring: noQuery } }, async () => openApiDocument(routes, options.token !== undefined, OPEN_ROUTES));
 
   readRoutes(app, oms);
   mutationRoutes(app, queue);
