@@ -17,6 +17,8 @@ const EXIT: Record<ErrorCode, number> = {
   STATE_IO: 4,
   STATE_LOCKED: 5,
   CSV_INVALID: 6,
+  // Where an import's bytes live (an object store) cannot be reached or read: like the state, exit 4.
+  SOURCE_UNAVAILABLE: 4,
   INTERRUPTED: 130,
   INTERNAL: 1,
 };

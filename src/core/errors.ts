@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'STATE_IO',
   'STATE_LOCKED',
   'CSV_INVALID',
+  'SOURCE_UNAVAILABLE',
   'INTERRUPTED',
   'INTERNAL',
 ] as const;
@@ -71,8 +72,8 @@ export class OmsError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
-    super(message);
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
     this.code = code;
     this.details = details;
   }

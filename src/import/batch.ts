@@ -14,7 +14,7 @@ import type { Ledger } from '../core/ledger.js';
 import type { Order } from '../core/types.js';
 import type { StateStore, Transaction } from '../store/store.js';
 import { readHeader, type Column, type Header } from './columns.js';
-import { CsvInput } from './input.js';
+import { CsvInput, type ByteSource } from './input.js';
 import { RowOpIds } from './op-ids.js';
 import type { CellProblem } from './problems.js';
 import { ProblemList } from './problems.js';
@@ -33,6 +33,8 @@ export interface ImportRequest {
   continueOnError: boolean;
   /** With continueOnError: where the rows that were not applied go. */
   rejects?: string;
+  /** The bytes, when the caller opened them (an object store); else `file` is opened (or stdin for `-`). */
+  source?: ByteSource;
 }
 
 export interface ImportHooks {
@@ -41,6 +43,8 @@ export interface ImportHooks {
   notice(message: string): void;
   /** A progress display for a file of this many bytes (undefined: unknown); none if absent. */
   progress?(totalBytes: number | undefined): ImportProgress;
+  /** Told the counts when bad rows reject the whole file, just before the CSV_INVALID error is thrown. */
+  rejectedRows?(counts: { read: number; rejected: number }): void;
 }
 
 export interface ImportSummary {
@@ -75,7 +79,7 @@ export async function importCsv(store: StateStore, request: ImportRequest, hooks
   const started = performance.now();
   const problems = new ProblemList(request.file);
   const batch = request.batch ?? (request.file === '-' ? 'stdin' : path.basename(request.file));
-  const input = CsvInput.open(request.file, request.stdin, hooks.signal, problems);
+  const input = request.source ? CsvInput.fromSource(request.file, request.source, problems) : CsvInput.open(request.file, request.stdin, hooks.signal, problems);
   const progress = hooks.progress?.(input.size);
   const reader = new CsvReader(input, problems);
   const batches = reader.batches()[Symbol.asyncIterator]();
@@ -92,6 +96,7 @@ export async function importCsv(store: StateStore, request: ImportRequest, hooks
     for (let next = await batches.next(); !next.done; next = await batches.next()) run.rows(tx, next.value);
     if (problems.count > 0 && !request.continueOnError) {
       const rows = run.rejected === 1 ? '1 row is' : `${run.rejected} rows are`;
+      hooks.rejectedRows?.({ read: run.read, rejected: run.rejected });
       throw problems.error(`${request.file}: ${rows} not valid (of ${run.read}); nothing was imported`);
     }
     progress?.committing();

@@ -21,6 +21,8 @@ const STATUS: Record<ErrorCode, number> = {
   STATE_CORRUPT: 503,
   // The server is shutting down: another instance may answer.
   INTERRUPTED: 503,
+  // An object store behind the server failed (the inbox); not the client's fault.
+  SOURCE_UNAVAILABLE: 502,
   INTERNAL: 500,
 };
 
