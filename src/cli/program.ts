@@ -289,12 +289,16 @@ the same name whose rows repeat yesterday's trades needs --batch or op_id cells.
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
     .option('--token-file <file>', 'bearer token required on every route but /healthz (also $OMS_TOKEN)')
-    .addHelpText('after', examples('oms serve', 'OMS_TOKEN=s3cret oms serve --host 0.0.0.0 --port 9000'))
+    .option('--inbox <location>', 'load .csv order files dropped into this directory or s3://bucket/prefix/ (docs/object-store.md)')
+    .option('--inbox-interval <seconds>', 'how often to look in the inbox', '2')
+    .addHelpText('after', examples('oms serve', 'OMS_TOKEN=s3cret oms serve --host 0.0.0.0 --port 9000', 'oms serve --inbox s3://orders/incoming/'))
     .action(
       action(async () => (await import('./commands/serve.js')).runServe, (_args, o) => ({
         host: o['host'] as string,
         port: o['port'] as string,
         ...(o['tokenFile'] !== undefined ? { tokenFile: o['tokenFile'] as string } : {}),
+        ...(o['inbox'] !== undefined ? { inbox: o['inbox'] as string } : {}),
+        inboxInterval: o['inboxInterval'] as string,
       })),
     );
 

@@ -9,6 +9,7 @@ import {
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -25,6 +26,8 @@ export interface TestS3 {
   client: S3Client;
   put(bucket: string, key: string, body: string | Buffer): Promise<string>;
   get(bucket: string, key: string): Promise<string>;
+  /** The object's ETag. */
+  head(bucket: string, key: string): Promise<string>;
   remove(bucket: string, key: string): Promise<void>;
   /** Every key under a prefix, sorted. */
   keys(bucket: string, prefix?: string): Promise<string[]>;
@@ -56,6 +59,9 @@ export async function startS3(buckets: string[] = ['oms-test']): Promise<TestS3>
     async get(bucket, key) {
       const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return (await answer.Body?.transformToString('utf8')) ?? '';
+    },
+    async head(bucket, key) {
+      return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ETag ?? '';
     },
     async remove(bucket, key) {
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));

@@ -12,6 +12,9 @@ export interface ServeOptions {
   host: string;
   port: string;
   tokenFile?: string;
+  /** A directory or s3://bucket/prefix/ to load order files from (src/inbox). */
+  inbox?: string;
+  inboxInterval: string;
 }
 
 /** 0 asks the system for a free port (the log line "listening" says which). */
@@ -25,6 +28,7 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
   const port = parsePort(options.port);
   const token = loadToken(options.tokenFile, ctx.io.env);
   refuseOpenHost(options.host, token);
+  const inbox = options.inbox === undefined ? undefined : await (await import('../../inbox/open.js')).prepareInbox(options.inbox, options.inboxInterval, ctx.io.env);
   // SIGINT/SIGTERM mean "drain and stop", which is success.
   ctx.signalHandled = true;
 
@@ -34,12 +38,17 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
   ]);
   const logger = createLogger(ctx.io.stderr);
   // A checkpoint stalls the commits behind it: the server takes them four times less often.
-  const store = new FileStore(ctx.statePath, {
+  const storeOptions = {
     lockTimeoutMs: ctx.lockTimeoutMs,
     command: ctx.commandLine,
     notice: noticeLogger(logger, ctx.quiet),
     checkpoint: { minBytes: 1 << 20, snapshotRatio: 2 },
-  });
+  };
+  const store = new FileStore(ctx.statePath, storeOptions);
+  // The inbox imports through a store of its own: its batch holds the writer lock like another
+  // process would, and the routes' store sees the batch only once it is committed.
+  const inboxStore = inbox ? new FileStore(ctx.statePath, { ...storeOptions, signal: ctx.signal }) : undefined;
+  const task = inbox && inboxStore ? inbox.task(inboxStore, logger) : undefined;
   try {
     const summary = await runServer({
       store,
@@ -49,6 +58,7 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
       port,
       token,
       signal: ctx.signal,
+      ...(task ? { task } : {}),
     });
     return {
       json: summary,
@@ -56,5 +66,6 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
     };
   } finally {
     store.close();
+    inboxStore?.close();
   }
 }
