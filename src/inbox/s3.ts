@@ -65,6 +65,9 @@ export class S3Inbox implements InboxLocation {
     const source = this.keyOf(file).key;
     const target = await this.freeKey(`${this.location.key}${folder}/`, file);
     try {
+      // CopySourceIfMatch below says the same, but not every S3-compatible store honours it.
+      const head = await this.store.client.send(new this.store.sdk.HeadObjectCommand({ Bucket: bucket, Key: source }));
+      if (head.ETag === undefined || unquote(head.ETag) !== file.version) return undefined;
       if (problems) {
         await this.store.client.send(
           new this.store.sdk.PutObjectCommand({ Bucket: bucket, Key: `${target}.problems.json`, Body: problemsJson(problems), ContentType: 'application/json' }),

@@ -5,11 +5,12 @@
 // object store that cannot be reached or read fails with exit 4, bad bytes
 // with exit 6, the state untouched either way.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadEndpoint, startS3, type TestS3 } from '../objectstore/s3-server.js';
-import { ROOT, oms, omsJson, stateFiles, useTempStates } from './helpers.js';
+import { OMS, ROOT, oms, omsJson, stateFiles, useTempStates } from './helpers.js';
 
 const FIXTURES = path.join(ROOT, 'fixtures/import');
 const BUCKET = 'oms-test';
@@ -36,6 +37,21 @@ function comparable(json: any, file: string): unknown {
   return rest;
 }
 
+function rowsCsv(rows: number): string {
+  const lines = ['order_id,symbol,side,amount,price'];
+  for (let id = 1; id <= rows; id++) lines.push(`${id},SYM${id % 50},${id % 2 ? 'Buy' : 'Sell'},${(id % 90) + 1},${id % 2 ? 100 - (id % 40) : 200 + (id % 40)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function tmuxAvailable(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('oms import s3://', () => {
   it('gives every fixture the same result as the local file, the URL naming the file', async () => {
     for (const name of fs.readdirSync(FIXTURES).sort()) {
@@ -51,9 +67,7 @@ describe('oms import s3://', () => {
 
   it('streams a 100k-row object in one batch; a rerun is a no-op; the same file read locally is a replay too', async () => {
     const rows = 100_000;
-    const lines = ['order_id,symbol,side,amount,price'];
-    for (let id = 1; id <= rows; id++) lines.push(`${id},SYM${id % 50},${id % 2 ? 'Buy' : 'Sell'},${(id % 90) + 1},${id % 2 ? 100 - (id % 40) : 200 + (id % 40)}`);
-    const body = `${lines.join('\n')}\n`;
+    const body = rowsCsv(rows);
     await s3.put(BUCKET, 'big/orders.csv', body);
     const { state, dir } = states.fresh();
     const first = await omsJson(['import', url('big/orders.csv')], { state, env: env() });
@@ -122,5 +136,29 @@ describe('oms import s3://', () => {
       expect(result.exitCode, target).toBe(2);
     }
     expect(stateFiles(state)).toEqual(before);
+  });
+});
+
+describe.skipIf(!tmuxAvailable())('oms import s3:// on a terminal (tmux)', () => {
+  it('draws a progress bar with a percentage, the Content-Length of the object as the total', async () => {
+    await s3.put(BUCKET, 'big/progress.csv', rowsCsv(200_000));
+    const { state } = states.fresh();
+    const socket = `oms-s3-${process.pid}`;
+    const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+    const exports = Object.entries(env()).map(([name, value]) => `${name}=${value}`).join(' ');
+    tmux('new-session', '-d', '-s', 'oms', '-x', '150', '-y', '20', `env ${exports} ${process.execPath} ${OMS} --state ${state} import ${url('big/progress.csv')}; echo "EXIT=$?"; sleep 600`);
+    try {
+      const screen = (): string => tmux('capture-pane', '-p', '-J', '-t', 'oms', '-S', '-200');
+      let sawBar = false;
+      while (!screen().includes('EXIT=')) {
+        sawBar ||= /importing s3:\/\/oms-test\/big\/progress\.csv \[[#-]+\] \d+%/.test(screen());
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(sawBar).toBe(true);
+      expect(screen()).toContain('EXIT=0');
+      expect(screen()).toMatch(/Imported s3:\/\/oms-test\/big\/progress\.csv: 200000 rows read, 200000 applied/);
+    } finally {
+      tmux('kill-server');
+    }
   });
 });
