@@ -35,7 +35,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
       `
 Exit codes: 0 done (also a replay), 1 internal error, 2 usage or invalid argument,
 3 rejected (unknown order, duplicate id, liquidity, quote, op-id conflict),
-4 state unusable, 5 state locked, 6 import data invalid, 130/143 interrupted.
+4 state (or an s3:// import's store) unusable, 5 state locked, 6 import data invalid, 130/143 interrupted.
 ${examples('oms add 1 JPM buy 20 20', 'oms quote JPM buy 22 --client acme', 'oms --json trade --quote 1', 'oms book JPM')}`,
     );
 
@@ -228,14 +228,14 @@ Trades are not naturally idempotent: scripts pass --op-id, or trade a quote
   program
     .command('import')
     .description('apply a CSV file of orders as one all-or-nothing batch')
-    .argument('<file>', 'a CSV file, or - for stdin')
+    .argument('<file>', 'a CSV file, - for stdin, or s3://bucket/key (AWS_* environment)')
     .option('--dry-run', 'check every row against the state and report; change nothing')
     .option('--continue-on-error', 'apply the good rows, report the bad ones')
     .option('--rejects <file>', 'with --continue-on-error: write the bad rows here, with an error column')
     .option('--batch <name>', 'batch name for the rows\' operation ids (default: the file\'s base name)')
     .addHelpText(
       'after',
-      `${examples('oms import orders.csv', 'oms import - < orders.csv', 'oms import daily.csv --batch 2026-11-25', 'oms import big.csv --continue-on-error --rejects bad.csv')}
+      `${examples('oms import orders.csv', 'oms import - < orders.csv', 'oms import daily.csv --batch 2026-11-25', 'oms import big.csv --continue-on-error --rejects bad.csv', 'AWS_ENDPOINT_URL=http://minio:9000 oms import s3://orders/today.csv')}
 Columns (header required, any order, any case): action (add|modify|remove|trade,
 default add), order_id, symbol, side, amount, price, source, client, op_id.
 Re-importing a file changes nothing; rows appended since apply. A daily file with
