@@ -150,7 +150,10 @@ export class Inbox {
         },
       );
     } catch (error) {
-      if (this.signal.aborted) return;
+      if (this.signal.aborted) {
+        this.options.logger.info({ file: file.label, batch, rowsRead: this.metrics.importingRows }, 'inbox: stopped while importing; rolled back, the file stays for the next start');
+        return;
+      }
       if (error instanceof OmsError && error.code === 'CSV_INVALID') return this.rejected(file, batch, error, counts, started);
       return this.failed(file, batch, error);
     } finally {
