@@ -108,7 +108,9 @@ export class Inbox {
     if (this.listFailure !== undefined) logger.info({ inbox: location.label }, 'inbox: listing again');
     this.listFailure = undefined;
     const listed = new Set(files.map(batchNameOf));
+    // What is no longer there (moved by another server, taken away by hand) needs no memory.
     for (const key of this.failures.keys()) if (!listed.has(key)) this.failures.delete(key);
+    for (const key of this.settling.keys()) if (!listed.has(key)) this.settling.delete(key);
     for (const file of files) {
       if (this.signal.aborted) return;
       await this.handle(file);
@@ -150,7 +152,8 @@ export class Inbox {
         },
       );
     } catch (error) {
-      if (this.signal.aborted) {
+      // Stopping: the inbox was stopped, or the signal that stops the server reached the store first.
+      if (this.signal.aborted || (error instanceof OmsError && error.code === 'INTERRUPTED')) {
         this.options.logger.info({ file: file.label, batch, rowsRead: this.metrics.importingRows }, 'inbox: stopped while importing; rolled back, the file stays for the next start');
         return;
       }

@@ -63,7 +63,12 @@ export async function readObject(store: ObjectStore, url: string, location: S3Lo
   addAbortSignal(options.signal, body);
   async function* chunks(): AsyncGenerator<Buffer> {
     try {
-      for await (const chunk of body) yield chunk as Buffer;
+      for await (const chunk of body) {
+        yield chunk as Buffer;
+        // A body already buffered is handed on in microtasks only, which would starve signals
+        // and a server's requests until the whole file is read: let them in between chunks.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
       throw objectStoreError(error, store, url, location.bucket, `reading stopped: ${NOTHING_IMPORTED}`);

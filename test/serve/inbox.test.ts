@@ -180,14 +180,21 @@ describe.each(Object.keys(KINDS))('oms serve --inbox (%s)', (kind) => {
     expect((await call(server, 'GET', '/orders/1')).json.order.amount).toBe(7);
   });
 
-  it('a server killed with kill -9 in the middle of an import, then restarted, applies the file exactly once', async () => {
+  it('stopped (SIGTERM) or killed (kill -9) in the middle of an import, then restarted, applies the file exactly once', async () => {
     const inbox = makeInbox();
     const { state } = states.fresh();
     const rows = 100_000;
     let server = await serve(state, inbox);
     await inbox.drop('big.csv', rowsOf(1, rows));
-    // Killed once the import is seen under way (rows read), not after a guessed time.
-    await until(async () => sample(await metrics(server), 'oms_inbox_importing_rows') > 0, 'the import to start', 60_000);
+    // Stopped once the import is seen under way (rows read), not after a guessed time.
+    const importing = async (): Promise<void> => until(async () => sample(await metrics(server), 'oms_inbox_importing_rows') > 0, 'the import to start', 60_000);
+    await importing();
+    server.child.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
+    expect(server.logs.find((line) => line.msg.startsWith('inbox: stopped while importing')), JSON.stringify(server.logs.slice(-6))).toMatchObject({ file: inbox.label('big.csv') });
+
+    server = await serve(state, inbox);
+    await importing();
     server.child.kill('SIGKILL');
     await server.exited;
     expect(server.logs.filter((line) => line.msg === 'inbox: file')).toEqual([]);
