@@ -9,7 +9,8 @@
 //   checksums are sent only where the S3 API requires them, since not every
 //   such store knows the newer checksum headers.
 // - AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1 (most S3-compatible
-//   stores ignore it, but the SDK signs with one).
+//   stores ignore it, but the SDK signs with one; on AWS a bucket elsewhere
+//   is found by following the region redirect).
 // - AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN); without
 //   them, the SDK's usual chain (profile files, SSO, container or instance role).
 
@@ -45,7 +46,8 @@ export async function openObjectStore(env: Env): Promise<ObjectStore> {
     requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: IDLE_TIMEOUT_MS },
     ...(endpoint
       ? { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const }
-      : {}),
+      : // On AWS a bucket in another region than the one configured answers with a redirect: follow it.
+        { followRegionRedirects: true }),
     ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } } : {}),
   });
   return { client, sdk, endpoint: endpoint ?? `AWS S3 (${region})` };
