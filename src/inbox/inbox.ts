@@ -154,6 +154,7 @@ export class Inbox {
     } catch (error) {
       // Stopping: the inbox was stopped, or the signal that stops the server reached the store first.
       if (this.signal.aborted || (error instanceof OmsError && error.code === 'INTERRUPTED')) {
+        this.controller.abort(error);
         this.options.logger.info({ file: file.label, batch, rowsRead: this.metrics.importingRows }, 'inbox: stopped while importing; rolled back, the file stays for the next start');
         return;
       }
