@@ -264,3 +264,21 @@ describe('oms serve --inbox s3:// when the store cannot be listed', () => {
     expect(server.logs.filter((candidate) => candidate.msg === 'inbox: listing again')).toHaveLength(1);
   });
 });
+
+describe('oms serve --inbox: usage errors exit 2 before listening', () => {
+  it('refuses an inbox URL without a bucket, a file as the inbox, and a bad interval', async () => {
+    const { state, dir } = states.fresh();
+    const file = path.join(dir, 'a-file.csv');
+    fs.writeFileSync(file, '');
+    const cases: [string[], RegExp][] = [
+      [['--inbox', 's3://'], /inbox: "s3:\/\/" names no bucket/],
+      [['--inbox', file], /inbox: .* is not a directory/],
+      [['--inbox', dir, '--inbox-interval', 'fast'], /inbox-interval: "fast" is not an interval/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await oms(['serve', '--port', '0', ...args], { state, env: s3.env });
+      expect(result.exitCode, args.join(' ')).toBe(2);
+      expect(String(result.stderr)).toMatch(message);
+    }
+  });
+});
