@@ -3,7 +3,7 @@
 // lives in src/serve/ and is loaded (with fastify) only here.
 
 import { invalid } from '../../core/errors.js';
-import { FileStore } from '../../store/file-store.js';
+import { openStore } from '../../store/open.js';
 import { loadToken, refuseOpenHost } from '../../serve/auth.js';
 import type { CliContext } from '../context.js';
 import type { CommandOutput } from '../output.js';
@@ -37,17 +37,16 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
     import('../../serve/read-context.js'),
   ]);
   const logger = createLogger(ctx.io.stderr);
-  // A checkpoint stalls the commits behind it: the server takes them four times less often.
   const storeOptions = {
-    lockTimeoutMs: ctx.lockTimeoutMs,
+    waitTimeoutMs: ctx.lockTimeoutMs,
     command: ctx.commandLine,
     notice: noticeLogger(logger, ctx.quiet),
-    checkpoint: { minBytes: 1 << 20, snapshotRatio: 2 },
+    longLived: true,
   };
-  const store = new FileStore(ctx.statePath, storeOptions);
-  // The inbox imports through a store of its own: its batch holds the writer lock like another
+  const store = await openStore(ctx.statePath, storeOptions);
+  // The inbox imports through a store of its own: its batch holds the writer like another
   // process would, and the routes' store sees the batch only once it is committed.
-  const inboxStore = inbox ? new FileStore(ctx.statePath, { ...storeOptions, signal: ctx.signal }) : undefined;
+  const inboxStore = inbox ? await openStore(ctx.statePath, { ...storeOptions, signal: ctx.signal }) : undefined;
   const task = inbox && inboxStore ? inbox.task(inboxStore, logger) : undefined;
   try {
     const summary = await runServer({
@@ -65,7 +64,7 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
       text: () => `oms serve stopped (${summary.stopped}) after ${summary.requests} requests; ${summary.committedRequests} operations committed with ${summary.fsyncs} fsyncs`,
     };
   } finally {
-    store.close();
-    inboxStore?.close();
+    await store.close();
+    await inboxStore?.close();
   }
 }
