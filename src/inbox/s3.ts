@@ -63,19 +63,24 @@ export class S3Inbox implements InboxLocation {
   async settle(file: InboxFile, folder: Folder, problems?: Problem[]): Promise<string | undefined> {
     const { bucket } = this.location;
     const source = this.keyOf(file).key;
-    const target = await this.freeKey(`${this.location.key}${folder}/`, file);
+    let target: { key: string; copied: boolean };
     try {
       // CopySourceIfMatch below says the same, but not every S3-compatible store honours it.
       const head = await this.store.client.send(new this.store.sdk.HeadObjectCommand({ Bucket: bucket, Key: source }));
       if (head.ETag === undefined || unquote(head.ETag) !== file.version) return undefined;
-      if (problems) {
+      target = await this.freeKey(`${this.location.key}${folder}/`, file);
+      // Already there (another server's move that has not deleted it yet): copying again would only
+      // rewrite it, which on a store without atomic copies could lose it.
+      if (!target.copied) {
+        if (problems) {
+          await this.store.client.send(
+            new this.store.sdk.PutObjectCommand({ Bucket: bucket, Key: `${target.key}.problems.json`, Body: problemsJson(problems), ContentType: 'application/json' }),
+          );
+        }
         await this.store.client.send(
-          new this.store.sdk.PutObjectCommand({ Bucket: bucket, Key: `${target}.problems.json`, Body: problemsJson(problems), ContentType: 'application/json' }),
+          new this.store.sdk.CopyObjectCommand({ Bucket: bucket, Key: target.key, CopySource: copySource(bucket, source), CopySourceIfMatch: `"${file.version}"` }),
         );
       }
-      await this.store.client.send(
-        new this.store.sdk.CopyObjectCommand({ Bucket: bucket, Key: target, CopySource: copySource(bucket, source), CopySourceIfMatch: `"${file.version}"` }),
-      );
     } catch (error) {
       // Gone (another server moved it) or replaced by a newer upload, which stays to be imported.
       if (isMissing(error) || isChanged(error)) return undefined;
@@ -84,25 +89,25 @@ export class S3Inbox implements InboxLocation {
     try {
       await this.store.client.send(new this.store.sdk.DeleteObjectCommand({ Bucket: bucket, Key: source }));
     } catch (error) {
-      throw objectStoreError(error, this.store, file.label, bucket, `copied to ${this.url(target)} but could not delete it`);
+      throw objectStoreError(error, this.store, file.label, bucket, `copied to ${this.url(target.key)} but could not delete it`);
     }
-    return this.url(target);
+    return this.url(target.key);
   }
 
   private keyOf(file: InboxFile): S3Location {
     return { bucket: this.location.bucket, key: `${this.location.key}${file.name}` };
   }
 
-  /** FOLDER/NAME unless another object holds it; the same version may be replaced (a move that was redone). */
-  private async freeKey(folder: string, file: InboxFile): Promise<string> {
+  /** FOLDER/NAME unless another object holds it, and whether this version is already there. */
+  private async freeKey(folder: string, file: InboxFile): Promise<{ key: string; copied: boolean }> {
     for (let n = 0; ; n++) {
       const key = `${folder}${n === 0 ? file.name : numberedName(file.name, n)}`;
       try {
         const head = await this.store.client.send(new this.store.sdk.HeadObjectCommand({ Bucket: this.location.bucket, Key: key }));
-        if (head.ETag !== undefined && unquote(head.ETag) === file.version) return key;
+        if (head.ETag !== undefined && unquote(head.ETag) === file.version) return { key, copied: true };
       } catch (error) {
-        if (isMissing(error)) return key;
-        throw objectStoreError(error, this.store, this.url(key), this.location.bucket, `could not move ${file.label}`);
+        if (isMissing(error)) return { key, copied: false };
+        throw error;
       }
     }
   }

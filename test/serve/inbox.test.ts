@@ -230,11 +230,23 @@ describe.each(Object.keys(KINDS))('oms serve --inbox (%s): exactly once', (kind)
     const [first, second] = [await serve(state, inbox), await serve(state, inbox)];
     const names = ['1.csv', '2.csv', '3.csv', '4.csv'];
     for (const [at, name] of names.entries()) await inbox.drop(name, rowsOf(at * 100 + 1, 50));
-    await until(async () => (await inbox.list('done')).length === names.length && (await inbox.list('')).length === 0, 'every file in done/', 60_000);
+    const settled = async (): Promise<boolean> => (await inbox.list('')).length === 0 && names.every((name) => done.includes(name));
+    let done: string[] = [];
+    await until(async () => {
+      done = await inbox.list('done');
+      return settled();
+    }, 'every file in done/', 50_000).catch(async (error: Error) => {
+      const logs = [...first.logs, ...second.logs].filter((line) => line.msg.startsWith('inbox'));
+      throw new Error(`${error.message}: inbox ${JSON.stringify(await inbox.list(''))}, done ${JSON.stringify(done)}, logs ${JSON.stringify(logs)}`);
+    });
+    expect(done).toEqual(names);
+    expect((await orderIds(first)).length).toBe(200);
+    // Stopped, so every line is written (a server logs a file after the other may have moved it).
+    for (const server of [first, second]) server.child.kill('SIGTERM');
+    await Promise.all([first.exited, second.exited]);
     const loaded = [...first.logs, ...second.logs].filter((line) => line.msg === 'inbox: file');
     expect(loaded.every((line) => line['outcome'] === 'loaded')).toBe(true);
     expect(loaded.reduce((sum, line) => sum + Number(line['applied']), 0)).toBe(200);
-    expect((await orderIds(first)).length).toBe(200);
   });
 });
 
