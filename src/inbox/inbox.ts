@@ -12,14 +12,14 @@ import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { OmsError, type Problem } from '../core/errors.js';
 import { importCsv, type ImportSummary } from '../import/batch.js';
-import type { StateStore } from '../store/store.js';
+import type { Oms } from '../app/oms.js';
 import type { Folder, InboxFile, InboxLocation } from './location.js';
 import { InboxMetrics } from './metrics.js';
 
 export interface InboxOptions {
   location: InboxLocation;
-  /** A store of its own: an import holds its writer while it runs, as another process would. */
-  store: StateStore;
+  /** On a store of its own: an import holds its writer while it runs, as another process would. */
+  app: Oms;
   logger: Logger;
   intervalMs: number;
 }
@@ -133,7 +133,7 @@ export class Inbox {
     let counts: { read: number; rejected: number } | undefined;
     try {
       summary = await importCsv(
-        this.options.store,
+        this.options.app,
         { file: file.label, stdin: NO_STDIN, batch, dryRun: false, continueOnError: false, source },
         {
           signal: this.signal,

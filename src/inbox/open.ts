@@ -8,14 +8,14 @@ import { invalid } from '../core/errors.js';
 import type { Env } from '../objectstore/s3-client.js';
 import { isS3Url, parsePrefixUrl } from '../objectstore/s3-url.js';
 import type { ServerTask } from '../serve/server.js';
-import type { StateStore } from '../store/store.js';
+import type { Oms } from '../app/oms.js';
 import { DirectoryInbox } from './directory.js';
 import { Inbox } from './inbox.js';
 import type { InboxLocation } from './location.js';
 
 export interface PreparedInbox {
-  /** The inbox as a task of the server, importing through `store`. */
-  task(store: StateStore, logger: Logger): ServerTask;
+  /** The inbox as a task of the server, importing through `app`. */
+  task(app: Oms, logger: Logger): ServerTask;
 }
 
 /** Checks the options and opens the location; the server runs the returned task once it listens. */
@@ -23,8 +23,8 @@ export async function prepareInbox(location: string, interval: string, env: Env)
   const intervalMs = parseInterval(interval);
   const opened = await openInboxLocation(location, env);
   return {
-    task(store, logger) {
-      const inbox = new Inbox({ location: opened, store, logger, intervalMs });
+    task(app, logger) {
+      const inbox = new Inbox({ location: opened, app, logger, intervalMs });
       return { start: () => inbox.start(), stop: () => inbox.stop(), metrics: () => inbox.metrics.render() };
     },
   };

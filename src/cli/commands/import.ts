@@ -76,7 +76,7 @@ export async function runImport(options: ImportOptions, ctx: CliContext): Promis
   const source = isS3Url(options.file) ? await (await import('../../objectstore/s3-object.js')).openS3Object(options.file, ctx.io.env, ctx.signal) : undefined;
   let summary: ImportSummary;
   try {
-    summary = await importCsv(await ctx.store(), { ...request, ...(source ? { source } : {}) }, hooks);
+    summary = await importCsv(await ctx.app(), { ...request, ...(source ? { source } : {}) }, hooks);
   } finally {
     source?.close();
   }

@@ -3,7 +3,7 @@
 // lives in src/serve/ and is loaded (with fastify) only here.
 
 import { invalid } from '../../core/errors.js';
-import { openStore } from '../../store/open.js';
+import { Oms } from '../../app/oms.js';
 import { loadToken, refuseOpenHost } from '../../serve/auth.js';
 import type { CliContext } from '../context.js';
 import type { CommandOutput } from '../output.js';
@@ -32,10 +32,7 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
   // SIGINT/SIGTERM mean "drain and stop", which is success.
   ctx.signalHandled = true;
 
-  const [{ createLogger, noticeLogger, runServer }, { ServeContext }] = await Promise.all([
-    import('../../serve/server.js'),
-    import('../../serve/read-context.js'),
-  ]);
+  const { createLogger, noticeLogger, runServer } = await import('../../serve/server.js');
   const logger = createLogger(ctx.io.stderr);
   const storeOptions = {
     waitTimeoutMs: ctx.lockTimeoutMs,
@@ -43,15 +40,14 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
     notice: noticeLogger(logger, ctx.quiet),
     longLived: true,
   };
-  const store = await openStore(ctx.statePath, storeOptions);
+  const oms = await Oms.open(ctx.statePath, storeOptions);
   // The inbox imports through a store of its own: its batch holds the writer like another
   // process would, and the routes' store sees the batch only once it is committed.
-  const inboxStore = inbox ? await openStore(ctx.statePath, { ...storeOptions, signal: ctx.signal }) : undefined;
-  const task = inbox && inboxStore ? inbox.task(inboxStore, logger) : undefined;
+  const inboxOms = inbox ? await Oms.open(ctx.statePath, { ...storeOptions, signal: ctx.signal }) : undefined;
+  const task = inbox && inboxOms ? inbox.task(inboxOms, logger) : undefined;
   try {
     const summary = await runServer({
-      store,
-      readContext: new ServeContext(ctx, store),
+      oms,
       logger,
       host: options.host,
       port,
@@ -64,7 +60,7 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
       text: () => `oms serve stopped (${summary.stopped}) after ${summary.requests} requests; ${summary.committedRequests} operations committed with ${summary.fsyncs} fsyncs`,
     };
   } finally {
-    await store.close();
-    await inboxStore?.close();
+    await oms.close();
+    await inboxOms?.close();
   }
 }
