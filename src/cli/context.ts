@@ -12,6 +12,8 @@ import { colorLevel, loadTheme, type Theme } from './theme.js';
 export interface OutputStream {
   write(chunk: string): unknown;
   isTTY?: boolean;
+  /** A terminal's width, which tables fit in. */
+  columns?: number;
 }
 
 export interface Io {

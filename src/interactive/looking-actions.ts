@@ -11,7 +11,7 @@ import { symbolQuestion } from './questions.js';
 import type { Session } from './session.js';
 
 async function show(session: Session, output: CommandOutput): Promise<void> {
-  session.show(await output.text(session.ctx));
+  await session.print(await output.text(session.ctx));
 }
 
 export async function showBook(session: Session): Promise<void> {

@@ -6,6 +6,7 @@ import type { Command } from '../core/commands.js';
 import type { OmsError } from '../core/errors.js';
 import type { Ledger, Outcome } from '../core/ledger.js';
 import type { CliContext } from '../cli/context.js';
+import { print, type Printable } from '../cli/format/print.js';
 import { commitOne } from '../cli/mutation.js';
 import type { Terminal } from './terminal.js';
 
@@ -29,6 +30,11 @@ export class Session {
   /** A result, on stdout like a subcommand's. */
   show(text: string): void {
     if (text !== '') this.ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** A list, which may be long: printed as it is rendered, stopped by a signal. */
+  print(text: Printable): Promise<void> {
+    return print(this.ctx.io.stdout, text, this.ctx.signal);
   }
 
   /** A rejection, shown inline where the prompts are; the menu goes on. */

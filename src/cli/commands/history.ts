@@ -4,7 +4,7 @@ import type { Command } from '../../core/commands.js';
 import { parseCount } from '../../core/fields.js';
 import { resultOf, type OperationRecord } from '../../core/ledger.js';
 import type { CliContext } from '../context.js';
-import { renderTable } from '../format/table.js';
+import { tableText } from '../format/table.js';
 import { resultJson } from '../mutation.js';
 import type { CommandOutput } from '../output.js';
 import { DEFAULT_LIMIT } from './trades.js';
@@ -62,7 +62,7 @@ export async function runHistory(options: HistoryOptions, ctx: CliContext): Prom
     text: () =>
       records.length === 0
         ? ctx.theme.dim('no operations yet')
-        : renderTable(
+        : tableText(
             ctx,
             [{ title: 'Seq', align: 'right' }, { title: 'Time' }, { title: 'Op id' }, { title: 'Command' }, { title: 'Result' }],
             records.map((record) => [String(record.seq), new Date(record.at).toISOString(), record.op, summarizeCommand(record.cmd), summarizeResult(record)]),

@@ -3,7 +3,7 @@
 import { orderView } from '../../core/order-manager.js';
 import { parseSide, parseSymbol } from '../../core/fields.js';
 import type { CliContext } from '../context.js';
-import { ordersTable } from '../format/views.js';
+import { ordersText } from '../format/views.js';
 import type { CommandOutput } from '../output.js';
 
 export interface OrdersOptions {
@@ -18,6 +18,6 @@ export async function runOrders(options: OrdersOptions, ctx: CliContext): Promis
   const orders = Array.from(ledger.engine.entries(symbol, side), orderView);
   return {
     json: { orders },
-    text: () => (orders.length === 0 ? ctx.theme.dim('no live orders') : ordersTable(ctx, orders)),
+    text: () => (orders.length === 0 ? ctx.theme.dim('no live orders') : ordersText(ctx, orders)),
   };
 }

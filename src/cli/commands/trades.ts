@@ -3,7 +3,7 @@
 import { parseCount, parseSymbol, parseText } from '../../core/fields.js';
 import type { TradeView } from '../../core/ledger.js';
 import type { CliContext } from '../context.js';
-import { renderTable } from '../format/table.js';
+import { tableText } from '../format/table.js';
 import type { CommandOutput } from '../output.js';
 
 export interface TradesOptions {
@@ -34,7 +34,7 @@ export async function runTrades(options: TradesOptions, ctx: CliContext): Promis
     text: () =>
       trades.length === 0
         ? ctx.theme.dim('no trades')
-        : renderTable(
+        : tableText(
             ctx,
             [
               { title: 'Trade', align: 'right' },

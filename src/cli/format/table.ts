@@ -1,7 +1,14 @@
 // Tables for people: boxed on a terminal, plain aligned columns when piped
-// (nothing decorative for grep and awk). cli-table3 is loaded only here.
+// (nothing decorative for grep and awk). Rows are rendered as they are
+// printed, in time linear in their number (cli-table3 was quadratic and
+// overflowed the stack at 150k rows): column widths come from the first
+// FIRST_CHUNK rows, so a list that long or shorter looks exactly as
+// cli-table3 drew it; a later, wider cell widens its column from that row on.
+// On a terminal the table is fitted to its width, cutting the widest columns.
 
 import type { CliContext } from '../context.js';
+import { lines, type Lines } from './print.js';
+import { displayWidth, truncate } from './width.js';
 
 export type Align = 'left' | 'right';
 
@@ -10,22 +17,102 @@ export interface Column {
   align?: Align;
 }
 
-const PLAIN_CHARS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '',
-  right: '', 'right-mid': '', middle: '  ',
-};
+export interface TableStyle {
+  /** Box-drawing borders and a line between rows (a person at a terminal). */
+  decorated: boolean;
+  heading(text: string): string;
+  /** The terminal's columns to fit in; undefined when piped (no limit). */
+  width?: number | undefined;
+}
 
-export async function renderTable(ctx: CliContext, columns: Column[], rows: string[][]): Promise<string> {
-  const { default: Table } = await import('cli-table3');
-  const table = new Table({
-    head: columns.map((column) => (ctx.decorated ? ctx.theme.heading(column.title) : column.title)),
-    colAligns: columns.map((column) => column.align ?? 'left'),
-    style: ctx.decorated ? { head: [], border: [] } : { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-    ...(ctx.decorated ? {} : { chars: PLAIN_CHARS }),
-  });
-  for (const row of rows) table.push(row);
-  const text = table.toString();
-  return ctx.decorated ? text : text.split('\n').map((line) => line.trimEnd()).join('\n');
+export const FIRST_CHUNK = 1000;
+/** A column cut to fit the terminal keeps at least this much. */
+const MIN_WIDTH = 4;
+
+export function tableStyle(ctx: CliContext): TableStyle {
+  const out = ctx.io.stdout;
+  // A pseudo-terminal nobody sized reports 0 columns: no limit then.
+  const width = out.isTTY === true && out.columns !== undefined && out.columns > 0 ? out.columns : undefined;
+  return { decorated: ctx.decorated, heading: (text) => ctx.theme.heading(text), width };
+}
+
+function overhead(style: TableStyle, count: number): number {
+  return style.decorated ? 3 * count + 1 : 2 * (count - 1);
+}
+
+/** Narrows the widest columns until the table fits the terminal (or cannot narrow more). */
+function fit(style: TableStyle, widths: number[]): void {
+  if (style.width === undefined) return;
+  let excess = widths.reduce((sum, width) => sum + width, 0) + overhead(style, widths.length) - style.width;
+  while (excess > 0) {
+    let widest = 0;
+    for (let i = 1; i < widths.length; i++) if ((widths[i] as number) > (widths[widest] as number)) widest = i;
+    if ((widths[widest] as number) <= MIN_WIDTH) return;
+    widths[widest] = (widths[widest] as number) - 1;
+    excess--;
+  }
+}
+
+function rule(widths: number[], [left, middle, right]: string): string {
+  return `${left}${widths.map((width) => '─'.repeat(width + 2)).join(middle)}${right}`;
+}
+
+export function* tableLines(style: TableStyle, columns: Column[], rows: Iterable<string[]>): Generator<string> {
+  const iterator = rows[Symbol.iterator]();
+  const first: string[][] = [];
+  while (first.length < FIRST_CHUNK) {
+    const next = iterator.next();
+    if (next.done) break;
+    first.push(next.value);
+  }
+  const widths = columns.map((column) => displayWidth(column.title));
+  for (const row of first) {
+    for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i] as number, displayWidth(row[i] ?? ''));
+  }
+  fit(style, widths);
+  let total = widths.reduce((sum, width) => sum + width, 0) + overhead(style, widths.length);
+  let between = rule(widths, '├┼┤');
+
+  const line = (cells: string[], later: boolean): string => {
+    const padded = cells.map((cell, i) => {
+      const width = displayWidth(cell);
+      let room = widths[i] as number;
+      // A later row's wider cell widens its column, unless the terminal has no room left.
+      if (later && width > room && (style.width === undefined || total + width - room <= style.width)) {
+        total += width - room;
+        widths[i] = room = width;
+        between = rule(widths, '├┼┤');
+      }
+      const shown = width > room ? truncate(cell, room) : cell;
+      const fill = ' '.repeat(room - (width > room ? displayWidth(shown) : width));
+      return columns[i]?.align === 'right' ? fill + shown : shown + fill;
+    });
+    return style.decorated ? `│ ${padded.join(' │ ')} │` : padded.join('  ').trimEnd();
+  };
+
+  if (style.decorated) yield rule(widths, '┌┬┐');
+  yield line(
+    columns.map((column, i) => (style.decorated ? style.heading(truncate(column.title, widths[i] as number)) : column.title)),
+    false,
+  );
+  for (const row of first) {
+    if (style.decorated) yield between;
+    yield line(row, false);
+  }
+  for (let next = iterator.next(); !next.done; next = iterator.next()) {
+    const row = line(next.value, true);
+    if (style.decorated) yield between;
+    yield row;
+  }
+  if (style.decorated) yield rule(widths, '└┴┘');
+}
+
+/** A small table as one string (fills of a trade, a status). */
+export function renderTable(ctx: CliContext, columns: Column[], rows: string[][]): string {
+  return Array.from(tableLines(tableStyle(ctx), columns, rows)).join('\n');
+}
+
+/** A table of any length, rendered as it is printed. */
+export function tableText(ctx: CliContext, columns: Column[], rows: Iterable<string[]>): Lines {
+  return lines(tableLines(tableStyle(ctx), columns, rows));
 }

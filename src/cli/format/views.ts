@@ -6,7 +6,8 @@ import { formatScaled, parsePrice } from '../../core/decimal.js';
 import type { QuoteView, TradeView } from '../../core/ledger.js';
 import type { BookView, Execution, Fill, Order, PriceLevelView } from '../../core/types.js';
 import type { CliContext } from '../context.js';
-import { renderTable, type Column } from './table.js';
+import { lines, type Lines } from './print.js';
+import { renderTable, tableLines, tableStyle, type Column } from './table.js';
 
 export function describeOrder(ctx: CliContext, order: Order): string {
   const source = order.source === null ? '' : ` from ${JSON.stringify(order.source)}`;
@@ -27,8 +28,22 @@ export function orderRow(ctx: CliContext, order: Order): string[] {
   return [String(order.orderId), order.symbol, ctx.theme.side(order.side), String(order.amount), order.price, order.source ?? '', order.acceptedAt];
 }
 
-export function ordersTable(ctx: CliContext, orders: Order[]): Promise<string> {
-  return renderTable(ctx, ORDER_COLUMNS, orders.map((order) => orderRow(ctx, order)));
+function* orderRows(ctx: CliContext, orders: Iterable<Order>): Generator<string[]> {
+  for (const order of orders) yield orderRow(ctx, order);
+}
+
+function orderLines(ctx: CliContext, orders: Iterable<Order>): Generator<string> {
+  return tableLines(tableStyle(ctx), ORDER_COLUMNS, orderRows(ctx, orders));
+}
+
+/** A few orders as one string. */
+export function ordersTable(ctx: CliContext, orders: Order[]): string {
+  return Array.from(orderLines(ctx, orders)).join('\n');
+}
+
+/** Any number of orders (100k and more), rendered as they are printed. */
+export function ordersText(ctx: CliContext, orders: Iterable<Order>): Lines {
+  return lines(orderLines(ctx, orders));
 }
 
 /** Fills grouped by price level: what a quote shows. */
@@ -102,28 +117,29 @@ function levelRows(levels: PriceLevelView[]): string[][] {
   return levels.map((level) => [level.price, level.amount, String(level.orderCount)]);
 }
 
-export async function bookText(ctx: CliContext, book: BookView, withOrders: boolean): Promise<string> {
-  const parts = [ctx.theme.heading(`${book.symbol} (${book.convention} convention)`)];
+function* bookLines(ctx: CliContext, book: BookView, withOrders: boolean): Generator<string> {
+  yield ctx.theme.heading(`${book.symbol} (${book.convention} convention)`);
   for (const [side, levels] of [['Buy', book.buy], ['Sell', book.sell]] as const) {
     const ascending = book.convention === 'document' ? side === 'Buy' : side === 'Sell';
-    parts.push(`${ctx.theme.side(side, `${side} side`)} ${ctx.theme.dim(ascending ? '(lowest price first)' : '(highest price first)')}`);
+    yield `${ctx.theme.side(side, `${side} side`)} ${ctx.theme.dim(ascending ? '(lowest price first)' : '(highest price first)')}`;
     if (levels.length === 0) {
-      parts.push(ctx.theme.dim('  (empty)'));
+      yield ctx.theme.dim('  (empty)');
     } else if (withOrders) {
-      parts.push(await ordersTable(ctx, levels.flatMap((level) => level.orders ?? [])));
+      yield* orderLines(ctx, levels.flatMap((level) => level.orders ?? []));
     } else {
-      parts.push(
-        await renderTable(
-          ctx,
-          [
-            { title: 'Price', align: 'right' },
-            { title: 'Amount', align: 'right' },
-            { title: 'Orders', align: 'right' },
-          ],
-          levelRows(levels),
-        ),
+      yield* tableLines(
+        tableStyle(ctx),
+        [
+          { title: 'Price', align: 'right' },
+          { title: 'Amount', align: 'right' },
+          { title: 'Orders', align: 'right' },
+        ],
+        levelRows(levels),
       );
     }
   }
-  return parts.join('\n');
+}
+
+export function bookText(ctx: CliContext, book: BookView, withOrders: boolean): Lines {
+  return lines(bookLines(ctx, book, withOrders));
 }
