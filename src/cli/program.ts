@@ -29,7 +29,6 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--op-id <id>', 'operation id for this mutation: rerunning with the same id changes nothing twice')
     .option('--lock-timeout <seconds>', 'how long a writer waits for the state lock', '10')
     .showSuggestionAfterError(true)
-    .showHelpAfterError('(run oms --help for usage)')
     .addHelpText(
       'after',
       `
@@ -52,9 +51,14 @@ ${examples('oms add 1 JPM buy 20 20', 'oms quote JPM buy 22 --client acme', 'oms
   program
     .command('init')
     .description('create a state, choosing the pricing convention (it never changes)')
-    .addOption(new Option('--convention <name>', 'document: a request walks its own side; market: it walks the opposite side').choices(['document', 'market']).default('document'))
+    .addOption(
+      new Option('--convention <name>', 'document: a request walks its own side; market: it walks the opposite side (default: document; on an existing state: its own)').choices([
+        'document',
+        'market',
+      ]),
+    )
     .addHelpText('after', examples('oms init', 'oms --state desk.json init --convention market'))
-    .action(action(async () => (await import('./commands/init.js')).runInit, (_args, o) => ({ convention: o['convention'] as string })));
+    .action(action(async () => (await import('./commands/init.js')).runInit, (_args, o) => (o['convention'] === undefined ? {} : { convention: o['convention'] as string })));
 
   program
     .command('add')

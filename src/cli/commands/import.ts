@@ -8,6 +8,7 @@ import { importCsv, type ImportSummary } from '../../import/batch.js';
 import { formatProblem } from '../../import/problems.js';
 import { ProgressBar } from '../../import/progress.js';
 import type { CliContext } from '../context.js';
+import { count } from '../format/count.js';
 import type { CommandOutput } from '../output.js';
 
 export interface ImportOptions {
@@ -37,7 +38,7 @@ function checkOptions(options: ImportOptions, ctx: CliContext): void {
 
 function summaryText(summary: ImportSummary): string {
   const counts = [
-    `${summary.read} rows read`,
+    `${count(summary.read, 'row')} read`,
     `${summary.applied} ${summary.dryRun ? 'would apply' : 'applied'}`,
     `${summary.replayed} replayed`,
     ...(summary.unchanged > 0 ? [`${summary.unchanged} unchanged`] : []),
@@ -74,7 +75,7 @@ export async function runImport(options: ImportOptions, ctx: CliContext): Promis
   const summary = await importCsv(ctx.store(), request, hooks);
   if (summary.rejected > 0 && summary.rejectsFile === null) {
     for (const problem of summary.problems) ctx.warn(formatProblem(problem));
-    if (summary.moreProblems > 0) ctx.warn(`... and ${summary.moreProblems} more problems`);
+    if (summary.moreProblems > 0) ctx.warn(`... and ${count(summary.moreProblems, 'more problem')}`);
   }
   return { json: summary, text: () => summaryText(summary) };
 }

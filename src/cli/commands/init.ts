@@ -9,7 +9,9 @@ export interface InitOptions {
 }
 
 export async function runInit(options: InitOptions, ctx: CliContext): Promise<CommandOutput> {
-  const convention = parseConvention(options.convention ?? 'document');
+  // No --convention on an existing state asks for nothing: a no-op, whatever its convention.
+  const status = options.convention === undefined ? await ctx.store().status() : undefined;
+  const convention = status?.exists ? status.convention : parseConvention(options.convention ?? 'document');
   const result = await ctx.store().init(convention);
   return {
     json: { state: ctx.statePath, ...result },
