@@ -142,6 +142,21 @@ describe('leaving and going back', () => {
     expect(await term.ended(done)).toMatchObject({ json: undefined });
   });
 
+  it('Esc at the menu keeps the cursor where it was', async () => {
+    const term = new FakeTerminal();
+    const { done } = await term.start({ state: tmp.state });
+    await term.waitFor('What next?');
+    term.press(KEY.down);
+    term.press(KEY.down);
+    await term.waitFor('❯ remove');
+    term.press(KEY.esc);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    term.press(KEY.down);
+    await term.waitFor('❯ quote');
+    term.press(KEY.ctrlD);
+    expect(await term.ended(done)).toMatchObject({ json: undefined });
+  });
+
   it('Ctrl-D at a question goes back to the menu', async () => {
     const term = new FakeTerminal();
     const { done } = await term.start({ state: tmp.state });
