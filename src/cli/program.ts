@@ -5,6 +5,7 @@
 import { Argument, Command, Option } from 'commander';
 import type { CommandOutput } from './output.js';
 import type { CliContext } from './context.js';
+import { CONVENTIONS_HELP } from './format/convention.js';
 
 export type CommandRunner<T> = (options: T, ctx: CliContext) => Promise<CommandOutput>;
 
@@ -35,6 +36,8 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
 Exit codes: 0 done (also a replay), 1 internal error, 2 usage or invalid argument,
 3 rejected (unknown order, duplicate id, liquidity, quote, op-id conflict),
 4 state unusable, 5 state locked, 6 import data invalid, 130/143 interrupted.
+
+${CONVENTIONS_HELP}
 ${examples('oms add 1 JPM buy 20 20', 'oms quote JPM buy 22 --client acme', 'oms --json trade --quote 1', 'oms book JPM')}`,
     );
 
@@ -57,7 +60,7 @@ ${examples('oms add 1 JPM buy 20 20', 'oms quote JPM buy 22 --client acme', 'oms
         'market',
       ]),
     )
-    .addHelpText('after', examples('oms init', 'oms --state desk.json init --convention market'))
+    .addHelpText('after', `${examples('oms init', 'oms --state desk.json init --convention market')}\n${CONVENTIONS_HELP}\n`)
     .action(action(async () => (await import('./commands/init.js')).runInit, (_args, o) => (o['convention'] === undefined ? {} : { convention: o['convention'] as string })));
 
   program
@@ -113,7 +116,7 @@ a pure decrease keeps its place.\n`)
     .argument('<side>')
     .argument('<amount>')
     .option('--partial', 'price what is available instead of failing')
-    .addHelpText('after', examples('oms price JPM buy 22', 'oms --json price JPM buy 1000 --partial'))
+    .addHelpText('after', `${examples('oms price JPM buy 22', 'oms --json price JPM buy 1000 --partial')}\nWhich side a request walks depends on the state's convention:\n${CONVENTIONS_HELP}\n`)
     .action(
       action(async () => (await import('./commands/price.js')).runPrice, ([symbol, side, amount], o) => ({
         symbol: symbol!,

@@ -14,6 +14,7 @@ import { executionText, quoteText, tradeText } from '../cli/format/views.js';
 import { resultOfType } from '../cli/mutation.js';
 import { amountQuestion, sideQuestion, symbolQuestion, textQuestion, ttlQuestion } from './questions.js';
 import type { Session } from './session.js';
+import { walkedSide } from '../cli/format/convention.js';
 
 interface Request {
   symbol: string;
@@ -24,7 +25,7 @@ interface Request {
 
 /** Which side a request walks under the state's convention, and how much it holds. */
 function liquidity(ledger: Ledger, symbol: string, side: Side): string {
-  const walked: Side = ledger.convention === 'document' ? side : side === 'Buy' ? 'Sell' : 'Buy';
+  const walked = walkedSide(ledger.convention, side);
   const book = bookView(ledger.engine, symbol);
   const levels = walked === 'Buy' ? book.buy : book.sell;
   const available = levels.reduce((sum, level) => sum + BigInt(level.amount), 0n);

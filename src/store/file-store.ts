@@ -416,7 +416,12 @@ export class FileStore implements StateStore, Archive {
       } finally {
         // A state is created by its first committed operation, not by a rejected one.
         if (created && !tx.committed) this.discardCreated();
-        else if (created) this.notice(`created a new state at ${this.paths.snapshot} (convention ${convention})`);
+        else if (created) {
+          const other = convention === 'document' ? 'market' : 'document';
+          this.notice(
+            `created a new state at ${this.paths.snapshot} with the ${convention} convention (a Buy request walks the ${convention === 'document' ? 'Buy' : 'Sell'} side); it never changes for this state: for the ${other} convention, start a new state with oms --state NEW.json init --convention ${other}`,
+          );
+        }
       }
     } finally {
       lock.release();

@@ -122,3 +122,46 @@ describe.concurrent('serve', () => {
     expect(String(result.stderr).match(/listening/gi) ?? []).toHaveLength(1);
   });
 });
+
+describe.concurrent('the convention, said where it matters', () => {
+  it('on creation (by init or by the first change), naming it and how to get the other', async () => {
+    const [byInit, byAdd] = [fresh(), fresh()];
+    const init = await oms(['init'], { state: byInit.state });
+    expect(init.stdout).toContain('document convention: a Buy request walks the Buy side');
+    expect(init.stdout).toContain('init --convention market');
+    const add = await oms(['add', '1', 'JPM', 'buy', '20', '20'], { state: byAdd.state });
+    expect(add.exitCode).toBe(0);
+    expect(add.stderr).toMatch(/created a new state at .* with the document convention .*init --convention market/);
+  });
+
+  it('in status, book, price and --help', async () => {
+    const { state } = documentState();
+    const [status, book, price, help, initHelp] = await Promise.all([
+      oms(['status'], { state }),
+      oms(['book', 'JPM'], { state }),
+      oms(['price', 'JPM', 'buy', '22'], { state }),
+      oms(['--help']),
+      oms(['init', '--help']),
+    ]);
+    expect(status.stdout).toMatch(/^Convention\s+document \(a Buy request walks the Buy side, a Sell request the Sell side\)$/m);
+    expect(book.stdout).toContain('Buy side (lowest price first; what a Buy request walks)');
+    expect(price.stdout).toContain('JPM Buy 22 (document convention: walks the Buy side)');
+    for (const run of [help, initHelp]) expect(run.stdout).toMatch(/Conventions .*\n\s+document \(default\)\s+a Buy request walks the Buy side/);
+  });
+});
+
+describe.concurrent('typos said plainly (exit codes unchanged)', () => {
+  it('book and price of a symbol the state has no book for; a read of a missing state', async () => {
+    const { state } = documentState();
+    const [book, price, json] = await Promise.all([oms(['book', 'JMP'], { state }), oms(['price', 'JMP', 'buy', '1'], { state }), omsJson(['book', 'JMP'], { state })]);
+    expect(book.exitCode).toBe(0);
+    expect(book.stderr).toContain(`no book for JMP in ${state} (symbols there: AMZN, GOOG, JPM)`);
+    expect(price.exitCode).toBe(3);
+    expect(price.stderr).toContain('no book for JMP');
+    expect(json.json).toEqual({ symbol: 'JMP', convention: 'document', buy: [], sell: [] });
+    const missing = fresh();
+    const orders = await oms(['orders'], { state: missing.state });
+    expect(orders.exitCode).toBe(0);
+    expect(orders.stderr).toContain(`no state at ${missing.state}`);
+  });
+});

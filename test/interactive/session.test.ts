@@ -64,7 +64,7 @@ describe('the menu', () => {
     await term.menu('book');
     await term.choose('Book of symbol', 'jpm', 'JPM');
     await term.waitFor('JPM (document convention)');
-    await term.waitFor('Buy side (lowest price first)');
+    await term.waitFor('Buy side (lowest price first; what a Buy request walks)');
     await term.menu('orders');
     await term.waitFor('AMZN');
     await term.menu('trades');

@@ -5,6 +5,7 @@ import { bookView } from '../../core/views.js';
 import type { CliContext } from '../context.js';
 import { bookText } from '../format/views.js';
 import type { CommandOutput } from '../output.js';
+import { noticeUnknownSymbol } from '../unknown-symbol.js';
 
 export interface BookOptions {
   symbol: string;
@@ -18,6 +19,7 @@ export async function runBook(options: BookOptions, ctx: CliContext): Promise<Co
   const symbol = parseSymbol(options.symbol);
   const depth = options.depth === undefined ? DEFAULT_DEPTH : parseCount(options.depth, 'depth');
   const ledger = await ctx.store().read();
+  noticeUnknownSymbol(ctx, ledger, symbol);
   const book = bookView(ledger.engine, symbol, { depth, orders: options.orders === true });
   return { json: book, text: () => bookText(ctx, book, options.orders === true) };
 }

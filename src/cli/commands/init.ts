@@ -2,6 +2,7 @@
 
 import { parseConvention } from '../../core/fields.js';
 import type { CliContext } from '../context.js';
+import { conventionRule, otherConventionHint } from '../format/convention.js';
 import type { CommandOutput } from '../output.js';
 
 export interface InitOptions {
@@ -15,6 +16,9 @@ export async function runInit(options: InitOptions, ctx: CliContext): Promise<Co
   const result = await ctx.store().init(convention);
   return {
     json: { state: ctx.statePath, ...result },
-    text: () => (result.created ? `Created ${ctx.statePath} (convention ${convention})` : `${ctx.statePath} already uses convention ${convention}`),
+    text: () =>
+      result.created
+        ? `Created ${ctx.statePath} (convention ${convention})\n${conventionRule(convention)}; ${otherConventionHint(convention)}`
+        : `${ctx.statePath} already uses convention ${convention} (${conventionRule(convention)})`,
   };
 }

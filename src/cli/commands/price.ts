@@ -2,8 +2,10 @@
 
 import { parseAmount, parseSide, parseSymbol } from '../../core/fields.js';
 import type { CliContext } from '../context.js';
+import { walksNote } from '../format/convention.js';
 import { executionText } from '../format/views.js';
 import type { CommandOutput } from '../output.js';
+import { noticeUnknownSymbol } from '../unknown-symbol.js';
 
 export interface PriceOptions {
   symbol: string;
@@ -17,9 +19,10 @@ export async function runPrice(options: PriceOptions, ctx: CliContext): Promise<
   const side = parseSide(options.side);
   const amount = parseAmount(options.amount);
   const ledger = await ctx.store().read();
+  noticeUnknownSymbol(ctx, ledger, symbol);
   const execution = ledger.price(symbol, side, amount, options.partial === true);
   return {
     json: execution,
-    text: () => executionText(ctx, `${symbol} ${ctx.theme.side(side)} ${amount}`, execution),
+    text: () => executionText(ctx, `${symbol} ${ctx.theme.side(side)} ${amount} ${ctx.theme.dim(walksNote(ledger.convention, side))}`, execution),
   };
 }

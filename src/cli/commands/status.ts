@@ -1,6 +1,7 @@
 // oms status: what the state holds and how big it is.
 
 import type { CliContext } from '../context.js';
+import { conventionRule } from '../format/convention.js';
 import { renderTable } from '../format/table.js';
 import type { CommandOutput } from '../output.js';
 
@@ -14,7 +15,7 @@ export async function runStatus(_options: object, ctx: CliContext): Promise<Comm
         ['State', status.location],
         ['Exists', status.exists ? 'yes' : 'no (an empty state is shown)'],
         ['Schema', status.schema === null ? '-' : String(status.schema)],
-        ['Convention', status.convention],
+        ['Convention', `${status.convention} (${conventionRule(status.convention).replace(/^\w+ convention: /, '')})`],
         ['Created', status.createdAt ?? '-'],
         ['Last operation', String(status.seq)],
         ['Operations', String(status.operations)],

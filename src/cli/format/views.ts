@@ -6,6 +6,7 @@ import { formatScaled, parsePrice } from '../../core/decimal.js';
 import type { QuoteView, TradeView } from '../../core/ledger.js';
 import type { BookView, Execution, Fill, Order, PriceLevelView } from '../../core/types.js';
 import type { CliContext } from '../context.js';
+import { walkedSide } from './convention.js';
 import { lines, type Lines } from './print.js';
 import { renderTable, tableLines, tableStyle, type Column } from './table.js';
 
@@ -121,7 +122,8 @@ function* bookLines(ctx: CliContext, book: BookView, withOrders: boolean): Gener
   yield ctx.theme.heading(`${book.symbol} (${book.convention} convention)`);
   for (const [side, levels] of [['Buy', book.buy], ['Sell', book.sell]] as const) {
     const ascending = book.convention === 'document' ? side === 'Buy' : side === 'Sell';
-    yield `${ctx.theme.side(side, `${side} side`)} ${ctx.theme.dim(ascending ? '(lowest price first)' : '(highest price first)')}`;
+    const walkedBy = walkedSide(book.convention, 'Buy') === side ? 'Buy' : 'Sell';
+    yield `${ctx.theme.side(side, `${side} side`)} ${ctx.theme.dim(`(${ascending ? 'lowest' : 'highest'} price first; what a ${walkedBy} request walks)`)}`;
     if (levels.length === 0) {
       yield ctx.theme.dim('  (empty)');
     } else if (withOrders) {
