@@ -240,11 +240,15 @@ Trades are not naturally idempotent: scripts pass --op-id, or trade a quote
     .option('--continue-on-error', 'apply the good rows, report the bad ones')
     .option('--rejects <file>', 'with --continue-on-error: write the bad rows here, with an error column')
     .option('--batch <name>', 'batch name for the rows\' operation ids (default: the file\'s base name)')
+    .option('--ignore-columns <names>', 'comma-separated header names of extra columns to skip (a spreadsheet\'s own)')
+    .option('--decimal-comma', 'prices are written 25,125 (a spreadsheet from a comma-decimal locale; usually a ; delimited file)')
     .addHelpText(
       'after',
-      `${examples('oms import orders.csv', 'oms import - < orders.csv', 'oms import daily.csv --batch 2026-11-25', 'oms import big.csv --continue-on-error --rejects bad.csv')}
-Columns (header required, any order, any case): action (add|modify|remove|trade,
-default add), order_id, symbol, side, amount, price, source, client, op_id.
+      `${examples('oms import orders.csv', 'oms import - < orders.csv', 'oms import daily.csv --batch 2026-11-25', 'oms import big.csv --continue-on-error --rejects bad.csv', 'oms import export.csv --decimal-comma --ignore-columns "Trader, Notes"')}
+Columns (header required, any order; names match whatever their case, spaces and
+punctuation, so "Order ID" is order_id): action (add|modify|remove|trade, default
+add), order_id, symbol, side, amount, price, source, client, op_id. Other columns
+are refused unless named in --ignore-columns; see oms help csv.
 Re-importing a file changes nothing; rows appended since apply. A daily file with
 the same name whose rows repeat yesterday's trades needs --batch or op_id cells.\n`,
     )
@@ -255,6 +259,8 @@ the same name whose rows repeat yesterday's trades needs --batch or op_id cells.
         continueOnError: o['continueOnError'] === true,
         ...(o['rejects'] !== undefined ? { rejects: o['rejects'] as string } : {}),
         ...(o['batch'] !== undefined ? { batch: o['batch'] as string } : {}),
+        ...(o['ignoreColumns'] !== undefined ? { ignoreColumns: o['ignoreColumns'] as string } : {}),
+        decimalComma: o['decimalComma'] === true,
       })),
     );
 

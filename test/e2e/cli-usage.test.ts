@@ -165,3 +165,18 @@ describe.concurrent('typos said plainly (exit codes unchanged)', () => {
     expect(orders.stderr).toContain(`no state at ${missing.state}`);
   });
 });
+
+describe.concurrent('spreadsheet imports', () => {
+  it('"Order ID" headers, --ignore-columns and --decimal-comma from the command line', async () => {
+    const { state, dir } = fresh();
+    const file = path.join(dir, 'sheet.csv');
+    fs.writeFileSync(file, '\ufeffOrder ID;Symbol;Side;Amount;Price;Trader Notes\r\n1;JPM;Buy;20;25,125;call back\r\n');
+    const refused = await omsJson(['import', file], { state });
+    expect(refused.result.exitCode).toBe(6);
+    expect(refused.json.error.problems.map((problem: { message: string }) => problem.message).join('\n')).toMatch(/--ignore-columns/);
+    const imported = await omsJson(['import', file, '--ignore-columns', 'trader notes', '--decimal-comma'], { state });
+    expect(imported.result.exitCode, String(imported.result.stderr)).toBe(0);
+    expect(imported.json).toMatchObject({ read: 1, applied: 1 });
+    expect((await ok(state, ['order', '1'])).order).toMatchObject({ price: '25.125', amount: 20 });
+  });
+});

@@ -17,6 +17,9 @@ export interface ImportOptions {
   continueOnError: boolean;
   rejects?: string;
   batch?: string;
+  /** Comma-separated names. */
+  ignoreColumns?: string;
+  decimalComma?: boolean;
 }
 
 const MAX_BATCH_NAME = 256;
@@ -34,6 +37,12 @@ function checkOptions(options: ImportOptions, ctx: CliContext): void {
   if (options.batch !== undefined && (options.batch === '' || parseText(options.batch, 'batch', MAX_BATCH_NAME) === null)) {
     throw usage('batch', options.batch, 'is empty');
   }
+}
+
+function ignoredColumns(list: string): string[] {
+  const names = list.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (names.length === 0) throw usage('ignore-columns', list, 'give the header names of the columns to skip, separated by commas');
+  return names;
 }
 
 function summaryText(summary: ImportSummary): string {
@@ -58,6 +67,8 @@ export async function runImport(options: ImportOptions, ctx: CliContext): Promis
     continueOnError: options.continueOnError,
     ...(options.batch !== undefined ? { batch: options.batch } : {}),
     ...(options.rejects !== undefined ? { rejects: options.rejects } : {}),
+    ...(options.ignoreColumns !== undefined ? { ignoreColumns: ignoredColumns(options.ignoreColumns) } : {}),
+    decimalComma: options.decimalComma === true,
   };
   const hooks = {
     signal: ctx.signal,
