@@ -6,6 +6,7 @@ import { Argument, Command, Option } from 'commander';
 import type { CommandOutput } from './output.js';
 import type { CliContext } from './context.js';
 import { CONVENTIONS_HELP } from './format/convention.js';
+import { HELP_TOPICS } from './format/help-topics.js';
 
 export type CommandRunner<T> = (options: T, ctx: CliContext) => Promise<CommandOutput>;
 
@@ -30,6 +31,8 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--op-id <id>', 'operation id for this mutation: rerunning with the same id changes nothing twice')
     .option('--lock-timeout <seconds>', 'how long a writer waits for the state lock', '10')
     .showSuggestionAfterError(true)
+    // Ours, below: it also knows the reference topics.
+    .helpCommand(false)
     .addHelpText(
       'after',
       `
@@ -38,6 +41,9 @@ Exit codes: 0 done (also a replay), 1 internal error, 2 usage or invalid argumen
 4 state unusable, 5 state locked, 6 import data invalid, 130/143 interrupted.
 
 ${CONVENTIONS_HELP}
+
+Reference: oms help ${Object.keys(HELP_TOPICS).join(' | ')}
+Shell completion: eval "$(oms completion bash)" (or zsh; fish: oms completion fish | source)
 ${examples('oms add 1 JPM buy 20 20', 'oms quote JPM buy 22 --client acme', 'oms --json trade --quote 1', 'oms book JPM')}`,
     );
 
@@ -316,6 +322,35 @@ the same name whose rows repeat yesterday's trades needs --batch or op_id cells.
     .description('guided prompt mode (also bare `oms` on a terminal)')
     .addHelpText('after', examples('oms interactive', 'oms --state desk.json'))
     .action(action(async () => (await import('./commands/interactive.js')).runInteractive, () => ({})));
+
+  program.commandsGroup('Help:');
+  program
+    .command('completion')
+    .description('shell completion script: commands, options, symbols and order ids from the state')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      `${examples('eval "$(oms completion bash)"    # in ~/.bashrc', 'eval "$(oms completion zsh)"     # in ~/.zshrc', 'oms completion fish > ~/.config/fish/completions/oms.fish')}
+Symbols and order ids are read from the state named by --state on the line being
+completed (else $OMS_STATE, else ./oms-state.json).\n`,
+    )
+    .action(action(async () => (await import('./commands/completion.js')).runCompletion, ([shell]) => ({ shell: shell!, program })));
+
+  program
+    .command('help')
+    .description('help for a command, or a reference topic: ' + Object.keys(HELP_TOPICS).join(', '))
+    .argument('[topic]', `a command, or one of: ${Object.entries(HELP_TOPICS).map(([name, topic]) => `${name} (${topic.summary})`).join('; ')}`)
+    .addHelpText('after', examples('oms help exit-codes', 'oms help csv', 'oms help add'))
+    .action(action(async () => (await import('./commands/help.js')).runHelp, ([topic]) => ({ ...(topic !== undefined ? { topic } : {}), program })));
+
+  // What the completion scripts call for symbols and order ids (not for people).
+  program
+    .command('__complete', { hidden: true })
+    .argument('<kind>')
+    .argument('[prefix]')
+    .action(
+      action(async () => (await import('./commands/complete.js')).runComplete, ([kind, prefix]) => ({ kind: kind!, ...(prefix !== undefined ? { prefix } : {}) })),
+    );
 
   return program;
 }

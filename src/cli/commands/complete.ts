@@ -1,0 +1,36 @@
+// oms __complete symbols|orders [prefix] (hidden): what the completion
+// scripts offer from the state, one per line. Quiet and empty on a missing
+// or unreadable state: a completion must never print an error mid-line.
+
+import type { CliContext } from '../context.js';
+import type { CommandOutput } from '../output.js';
+
+export interface CompleteOptions {
+  kind: string;
+  prefix?: string;
+}
+
+async function values(options: CompleteOptions, ctx: CliContext): Promise<string[]> {
+  const store = ctx.store();
+  if (!(await store.status()).exists) return [];
+  const { engine } = await store.read();
+  if (options.kind === 'symbols') return engine.symbols();
+  if (options.kind !== 'orders') return [];
+  const prefix = options.prefix ?? '';
+  const ids: string[] = [];
+  for (const entry of engine.entries()) {
+    const id = String(entry.orderId);
+    if (id.startsWith(prefix)) ids.push(id);
+  }
+  return ids;
+}
+
+export async function runComplete(options: CompleteOptions, ctx: CliContext): Promise<CommandOutput> {
+  let found: string[];
+  try {
+    found = await values(options, ctx);
+  } catch {
+    found = [];
+  }
+  return { json: { values: found }, text: () => found.join('\n') };
+}
