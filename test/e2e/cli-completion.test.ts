@@ -26,7 +26,9 @@ async function complete(script: string, dir: string, words: string[]): Promise<s
 describe.concurrent('oms completion', () => {
   it('bash: commands, options, values, and symbols and order ids from the state on the line', async () => {
     const { state, dir } = documentState();
-    const { stdout: script, exitCode } = await oms(['completion', 'bash']);
+    const generated = await oms(['completion', 'bash']);
+    const script = String(generated.stdout);
+    const exitCode = generated.exitCode;
     expect(exitCode).toBe(0);
     expect(await complete(script, dir, ['oms', 'or'])).toEqual(['order', 'orders']);
     expect(await complete(script, dir, ['oms', 'comp'])).toEqual(['completion']);
@@ -53,7 +55,7 @@ describe.concurrent('oms completion', () => {
     expect(bad.result.exitCode).toBe(2);
     expect(bad.json.error.code).toBe('INVALID_ARGUMENT');
     const bash = await oms(['completion', 'bash']);
-    const check = await execa('bash', ['-n'], { input: bash.stdout, reject: false });
+    const check = await execa('bash', ['-n'], { input: String(bash.stdout), reject: false });
     expect(check.exitCode, String(check.stderr)).toBe(0);
   });
 

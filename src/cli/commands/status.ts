@@ -2,6 +2,7 @@
 
 import type { CliContext } from '../context.js';
 import { conventionRule } from '../format/convention.js';
+import { count } from '../format/count.js';
 import { renderTable } from '../format/table.js';
 import type { CommandOutput } from '../output.js';
 
@@ -23,8 +24,8 @@ export async function runStatus(_options: object, ctx: CliContext): Promise<Comm
         ['Symbols', status.symbols.length ? `${status.symbols.length} (${status.symbols.slice(0, 10).join(', ')}${status.symbols.length > 10 ? ', ...' : ''})` : '0'],
         ['Trades', String(status.trades)],
         ['Quotes', String(status.quotes)],
-        ...Object.entries(status.sizes).map(([part, bytes]) => [`Size of ${part}`, `${bytes} bytes`]),
-        ['Journal not yet in snapshot', `${status.pendingJournalBytes} bytes`],
+        ...Object.entries(status.sizes).map(([part, bytes]) => [`Size of ${part}`, count(bytes, 'byte')]),
+        ['Journal not yet in snapshot', count(status.pendingJournalBytes, 'byte')],
         ['Lock', lock],
       ];
       return renderTable(ctx, [{ title: 'Field' }, { title: 'Value' }], rows);
