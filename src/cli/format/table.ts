@@ -2,8 +2,9 @@
 // (nothing decorative for grep and awk). Rows are rendered as they are
 // printed, in time linear in their number (cli-table3 was quadratic and
 // overflowed the stack at 150k rows): column widths come from the first
-// FIRST_CHUNK rows, so a list that long or shorter looks exactly as
-// cli-table3 drew it; a later, wider cell widens its column from that row on.
+// FIRST_CHUNK rows and from widths the caller knows for the whole list, so a
+// list that long or shorter looks exactly as cli-table3 drew it; a later,
+// wider cell widens its column from that row on.
 // On a terminal the table is fitted to its width, cutting the widest columns.
 
 import type { CliContext } from '../context.js';
@@ -15,6 +16,8 @@ export type Align = 'left' | 'right';
 export interface Column {
   title: string;
   align?: Align;
+  /** The widest value the whole list holds, when known without rendering it (ids, amounts). */
+  width?: number;
 }
 
 export interface TableStyle {
@@ -65,7 +68,7 @@ export function* tableLines(style: TableStyle, columns: Column[], rows: Iterable
     if (next.done) break;
     first.push(next.value);
   }
-  const widths = columns.map((column) => displayWidth(column.title));
+  const widths = columns.map((column) => Math.max(displayWidth(column.title), column.width ?? 0));
   for (const row of first) {
     for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i] as number, displayWidth(row[i] ?? ''));
   }

@@ -9,6 +9,7 @@ import type { CliContext } from '../context.js';
 import { walkedSide } from './convention.js';
 import { lines, type Lines } from './print.js';
 import { renderTable, tableLines, tableStyle, type Column } from './table.js';
+import { displayWidth } from './width.js';
 
 export function describeOrder(ctx: CliContext, order: Order): string {
   const source = order.source === null ? '' : ` from ${JSON.stringify(order.source)}`;
@@ -33,8 +34,21 @@ function* orderRows(ctx: CliContext, orders: Iterable<Order>): Generator<string[
   for (const order of orders) yield orderRow(ctx, order);
 }
 
-function orderLines(ctx: CliContext, orders: Iterable<Order>): Generator<string> {
-  return tableLines(tableStyle(ctx), ORDER_COLUMNS, orderRows(ctx, orders));
+/** The widest id, symbol, amount, price and source of the whole list: one cheap pass, no rendering. */
+function orderColumns(orders: Order[]): Column[] {
+  const widest = [0, 0, 0, 0, 0, 0, 0];
+  for (const order of orders) {
+    widest[0] = Math.max(widest[0] as number, String(order.orderId).length);
+    widest[1] = Math.max(widest[1] as number, order.symbol.length);
+    widest[3] = Math.max(widest[3] as number, String(order.amount).length);
+    widest[4] = Math.max(widest[4] as number, order.price.length);
+    if (order.source !== null) widest[5] = Math.max(widest[5] as number, displayWidth(order.source));
+  }
+  return ORDER_COLUMNS.map((column, i) => ({ ...column, width: widest[i] as number }));
+}
+
+function orderLines(ctx: CliContext, orders: Order[]): Generator<string> {
+  return tableLines(tableStyle(ctx), orderColumns(orders), orderRows(ctx, orders));
 }
 
 /** A few orders as one string. */
@@ -43,7 +57,7 @@ export function ordersTable(ctx: CliContext, orders: Order[]): string {
 }
 
 /** Any number of orders (100k and more), rendered as they are printed. */
-export function ordersText(ctx: CliContext, orders: Iterable<Order>): Lines {
+export function ordersText(ctx: CliContext, orders: Order[]): Lines {
   return lines(orderLines(ctx, orders));
 }
 
