@@ -105,7 +105,7 @@ describe.concurrent('grammar', () => {
 });
 
 describe.concurrent('serve', () => {
-  it('logs "listening" once', async () => {
+  it('logs "listening" once; its summary counts 1 request in the singular', async () => {
     const { state } = fresh();
     const child = execa(process.execPath, [OMS, '--state', state, 'serve', '--port', '0'], { reject: false, cwd: ROOT, timeout: 30_000 });
     let stderr = '';
@@ -116,10 +116,13 @@ describe.concurrent('serve', () => {
       });
       child.once('exit', () => reject(new Error(`serve exited: ${stderr}`)));
     });
+    const url = /"url":"([^"]+)"/.exec(stderr)![1]!;
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
     child.kill('SIGTERM');
     const result = await child;
     expect(result.exitCode).toBe(0);
     expect(String(result.stderr).match(/listening/gi) ?? []).toHaveLength(1);
+    expect(result.stdout).toMatch(/after 1 request;/);
   });
 });
 
