@@ -59,7 +59,9 @@ function helpHint(program: Command, argv: string[]): string {
 
 /** A commander usage error as ours, naming the argument or option it is about. */
 function usageError(error: CommanderError): OmsError {
-  const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+  let message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+  // Commander suggests only for long options; -v is what most tools call the version.
+  if (message === "unknown option '-v'") message += ' (Did you mean -V, --version?)';
   const field = /for argument '([^']+)'/.exec(message)?.[1] ?? /option '--([\w-]+)/.exec(message)?.[1] ?? /argument '([^']+)'/.exec(message)?.[1];
   const value = /value '([^']*)'/.exec(message)?.[1] ?? /argument '([^']*)' is invalid/.exec(message)?.[1];
   return new OmsError('INVALID_ARGUMENT', message, { ...(field ? { field } : {}), ...(value !== undefined ? { value } : {}) });

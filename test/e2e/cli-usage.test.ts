@@ -24,6 +24,7 @@ describe.concurrent('usage errors', () => {
       expect(json.exitCode, flag).toBe(2);
       expect(JSON.parse(String(json.stdout)).error).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(`unknown option '${flag}'`) });
     }
+    expect((await oms(['-v'], { state })).stderr).toContain('Did you mean -V, --version?');
     const typo = await oms(['--jsn'], { state });
     expect(typo.exitCode).toBe(2);
     expect(typo.stderr).toMatch(/unknown option '--jsn'.*Did you mean --json\?/);
