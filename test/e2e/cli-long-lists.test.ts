@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCommand } from '../../src/core/commands.js';
-import { FileStore } from '../../src/store/file-store.js';
+import { openStore } from '../../src/store/open.js';
 import { OMS, ROOT, oms, tempState, type TempState } from './helpers.js';
 
 const COUNT = 20_000;
@@ -13,18 +13,18 @@ let big: TempState;
 
 beforeAll(async () => {
   big = tempState();
-  const store = new FileStore(big.state, {});
+  const store = await openStore(big.state, {});
   try {
     await store.write(
-      (tx) => {
+      async (tx) => {
         for (let i = 1; i <= COUNT; i++) {
-          tx.execute(addCommand({ orderId: i, symbol: `S${i % 37}`, side: i % 2 ? 'buy' : 'sell', amount: i, price: `${1 + (i % 97)}.125`, source: i % 3 ? `desk-${i % 5}` : null }));
+          await tx.execute(addCommand({ orderId: i, symbol: `S${i % 37}`, side: i % 2 ? 'buy' : 'sell', amount: i, price: `${1 + (i % 97)}.125`, source: i % 3 ? `desk-${i % 5}` : null }));
         }
       },
       { atomic: true, bulk: true },
     );
   } finally {
-    store.close();
+    await store.close();
   }
 }, 120_000);
 

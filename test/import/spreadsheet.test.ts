@@ -10,8 +10,7 @@ import { OmsError } from '../../src/core/errors.js';
 import { importCsv, type ImportRequest, type ImportSummary } from '../../src/import/batch.js';
 import { readHeader } from '../../src/import/columns.js';
 import { ProblemList } from '../../src/import/problems.js';
-import { orderView } from '../../src/core/order-manager.js';
-import { FileStore } from '../../src/store/file-store.js';
+import { openStore } from '../../src/store/open.js';
 import { tempState, type TempState } from '../e2e/helpers.js';
 
 const states: TempState[] = [];
@@ -22,16 +21,16 @@ afterEach(() => {
 async function run(csv: string, options: Partial<ImportRequest> = {}): Promise<{ summary?: ImportSummary; error?: OmsError; orders: unknown[] }> {
   const temp = tempState();
   states.push(temp);
-  const store = new FileStore(temp.state);
+  const store = await openStore(temp.state);
   try {
     const summary = await importCsv(store, { file: writeCsv(temp, csv), stdin: Readable.from([]), dryRun: false, continueOnError: false, ...options }, { signal: new AbortController().signal, notice: () => {} });
-    const orders = Array.from((await store.read()).engine.entries(), (entry) => ({ id: orderView(entry).orderId, price: orderView(entry).price }));
+    const orders = Array.from((await store.read()).orders(), (order) => ({ id: order.orderId, price: order.price }));
     return { summary, orders };
   } catch (error) {
     if (!(error instanceof OmsError)) throw error;
     return { error, orders: [] };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -11,15 +11,15 @@ export interface CompleteOptions {
 }
 
 async function values(options: CompleteOptions, ctx: CliContext): Promise<string[]> {
-  const store = ctx.store();
+  const store = await ctx.store();
   if (!(await store.status()).exists) return [];
-  const { engine } = await store.read();
-  if (options.kind === 'symbols') return engine.symbols();
+  const view = await store.read();
+  if (options.kind === 'symbols') return view.symbols();
   if (options.kind !== 'orders') return [];
   const prefix = options.prefix ?? '';
   const ids: string[] = [];
-  for (const entry of engine.entries()) {
-    const id = String(entry.orderId);
+  for (const order of view.orders()) {
+    const id = String(order.orderId);
     if (id.startsWith(prefix)) ids.push(id);
   }
   return ids;

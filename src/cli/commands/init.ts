@@ -11,9 +11,10 @@ export interface InitOptions {
 
 export async function runInit(options: InitOptions, ctx: CliContext): Promise<CommandOutput> {
   // No --convention on an existing state asks for nothing: a no-op, whatever its convention.
-  const status = options.convention === undefined ? await ctx.store().status() : undefined;
+  const store = await ctx.store();
+  const status = options.convention === undefined ? await store.status() : undefined;
   const convention = status?.exists ? status.convention : parseConvention(options.convention ?? 'document');
-  const result = await ctx.store().init(convention);
+  const result = await store.init(convention);
   return {
     json: { state: ctx.statePath, ...result },
     text: () =>

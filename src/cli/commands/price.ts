@@ -18,11 +18,11 @@ export async function runPrice(options: PriceOptions, ctx: CliContext): Promise<
   const symbol = parseSymbol(options.symbol);
   const side = parseSide(options.side);
   const amount = parseAmount(options.amount);
-  const ledger = await ctx.store().read();
-  noticeUnknownSymbol(ctx, ledger, symbol);
-  const execution = ledger.price(symbol, side, amount, options.partial === true);
+  const view = await (await ctx.store()).read({ symbol });
+  await noticeUnknownSymbol(ctx, view, symbol);
+  const execution = view.price(symbol, side, amount, options.partial === true);
   return {
     json: execution,
-    text: () => executionText(ctx, `${symbol} ${ctx.theme.side(side)} ${amount} ${ctx.theme.dim(walksNote(ledger.convention, side))}`, execution),
+    text: () => executionText(ctx, `${symbol} ${ctx.theme.side(side)} ${amount} ${ctx.theme.dim(walksNote(view.convention, side))}`, execution),
   };
 }

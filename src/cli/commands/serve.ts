@@ -3,7 +3,7 @@
 // lives in src/serve/ and is loaded (with fastify) only here.
 
 import { invalid } from '../../core/errors.js';
-import { FileStore } from '../../store/file-store.js';
+import { openStore } from '../../store/open.js';
 import { loadToken, refuseOpenHost } from '../../serve/auth.js';
 import type { CliContext } from '../context.js';
 import { count } from '../format/count.js';
@@ -34,12 +34,11 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
     import('../../serve/read-context.js'),
   ]);
   const logger = createLogger(ctx.io.stderr);
-  // A checkpoint stalls the commits behind it: the server takes them four times less often.
-  const store = new FileStore(ctx.statePath, {
-    lockTimeoutMs: ctx.lockTimeoutMs,
+  const store = await openStore(ctx.statePath, {
+    waitTimeoutMs: ctx.lockTimeoutMs,
     command: ctx.commandLine,
     notice: noticeLogger(logger, ctx.quiet),
-    checkpoint: { minBytes: 1 << 20, snapshotRatio: 2 },
+    longLived: true,
   });
   try {
     const summary = await runServer({
@@ -57,6 +56,6 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
         `oms serve stopped (${summary.stopped}) after ${count(summary.requests, 'request')}; ${count(summary.committedRequests, 'operation')} committed with ${count(summary.fsyncs, 'fsync')}`,
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -3,16 +3,11 @@
 // surprised people who had not read the docs. One wording, used by init,
 // status, book, price, the creation notice and the help.
 
+import { walkedSide } from '../../core/convention.js';
 import type { Convention, Side } from '../../core/types.js';
 
 export function otherConvention(convention: Convention): Convention {
   return convention === 'document' ? 'market' : 'document';
-}
-
-/** The side a request on `side` walks under the convention. */
-export function walkedSide(convention: Convention, side: Side): Side {
-  if (convention === 'document') return side;
-  return side === 'Buy' ? 'Sell' : 'Buy';
 }
 
 /** "document convention: a Buy request walks the Buy side, a Sell request the Sell side". */

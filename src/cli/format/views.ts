@@ -2,11 +2,11 @@
 // by the commands and the interactive mode so an order reads the same
 // wherever it is shown.
 
+import { walkedSide, walksUp } from '../../core/convention.js';
 import { formatScaled, parsePrice } from '../../core/decimal.js';
 import type { QuoteView, TradeView } from '../../core/ledger.js';
 import type { BookView, Execution, Fill, Order, PriceLevelView } from '../../core/types.js';
 import type { CliContext } from '../context.js';
-import { walkedSide } from './convention.js';
 import { lines, type Lines } from './print.js';
 import { renderTable, tableLines, tableStyle, type Column } from './table.js';
 import { displayWidth } from './width.js';
@@ -135,7 +135,7 @@ function levelRows(levels: PriceLevelView[]): string[][] {
 function* bookLines(ctx: CliContext, book: BookView, withOrders: boolean): Generator<string> {
   yield ctx.theme.heading(`${book.symbol} (${book.convention} convention)`);
   for (const [side, levels] of [['Buy', book.buy], ['Sell', book.sell]] as const) {
-    const ascending = book.convention === 'document' ? side === 'Buy' : side === 'Sell';
+    const ascending = walksUp(book.convention, side);
     const walkedBy = walkedSide(book.convention, 'Buy') === side ? 'Buy' : 'Sell';
     yield `${ctx.theme.side(side, `${side} side`)} ${ctx.theme.dim(`(${ascending ? 'lowest' : 'highest'} price first; what a ${walkedBy} request walks)`)}`;
     if (levels.length === 0) {
