@@ -5,7 +5,7 @@
 // (given the --state of the line being completed).
 
 import type { Command, Option } from 'commander';
-import { HELP_TOPICS } from './format/help-topics.js';
+import { HELP_TOPICS } from '../text/help-topics.js';
 
 /** What a value is completed from. */
 type Kind = 'symbols' | 'orders' | 'files' | 'none' | { words: string[] };

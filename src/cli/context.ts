@@ -1,20 +1,16 @@
 // What every command gets from the wiring: the global options already
 // checked, the output streams (injected, so a command runs in a test without
-// spawning), the colour scheme, notices that honour --quiet, and the store.
+// spawning), the colour scheme, notices that honour --quiet, and the
+// application opened on the state.
 
 import { OmsError } from '../core/errors.js';
 import { parseOpId } from '../core/fields.js';
-import { openStore } from '../store/open.js';
+import { Oms } from '../app/oms.js';
 import { resolveStatePath } from '../store/paths.js';
-import type { StateStore } from '../store/store.js';
-import { colorLevel, loadTheme, type Theme } from './theme.js';
+import { terminalWidth, type OutputStream, type TextStyle } from '../text/style.js';
+import { colorLevel, loadTheme, type Theme } from '../text/theme.js';
 
-export interface OutputStream {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-  /** A terminal's width, which tables fit in. */
-  columns?: number;
-}
+export type { OutputStream } from '../text/style.js';
 
 export interface Io {
   stdout: OutputStream;
@@ -45,19 +41,20 @@ export function parseLockTimeout(input: string | undefined): number {
   return Math.round(Number(input) * 1000);
 }
 
-export class CliContext {
+export class CliContext implements TextStyle {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly interactiveAllowed: boolean;
   readonly theme: Theme;
   /** Tables get borders only for a person at a terminal. */
   readonly decorated: boolean;
+  readonly width: number | undefined;
   readonly statePath: string;
   readonly lockTimeoutMs: number;
   private readonly rawOpId: string | undefined;
   /** Set by a command that answers SIGINT/SIGTERM itself (serve drains and exits 0). */
   signalHandled = false;
-  private openedStore: Promise<StateStore> | undefined;
+  private opened: Promise<Oms> | undefined;
 
   /** Builds a context; loads the colour library only when colour is on. */
   static async create(io: Io, globals: GlobalOptions, commandLine: string, signal: AbortSignal): Promise<CliContext> {
@@ -79,6 +76,7 @@ export class CliContext {
     const isTTY = io.stdout.isTTY === true;
     this.theme = theme;
     this.decorated = isTTY && io.env['TERM'] !== 'dumb';
+    this.width = terminalWidth(io.stdout);
     this.statePath = resolveStatePath(globals.state, io.env);
     this.lockTimeoutMs = parseLockTimeout(globals.lockTimeout);
     this.rawOpId = globals.opId;
@@ -111,8 +109,9 @@ export class CliContext {
     this.io.stderr.write(`${this.theme.warn(message)}\n`);
   }
 
-  store(): Promise<StateStore> {
-    this.openedStore ??= openStore(this.statePath, {
+  /** The application on the state, opened on first use. */
+  app(): Promise<Oms> {
+    this.opened ??= Oms.open(this.statePath, {
       waitTimeoutMs: this.lockTimeoutMs,
       command: this.commandLine,
       notice: (message) => this.notice(message),
@@ -120,12 +119,12 @@ export class CliContext {
       onWait: (holder) =>
         this.notice(`waiting for the state lock held by pid ${holder.pid} on ${holder.host} ("${holder.command}") since ${holder.since}`),
     });
-    return this.openedStore;
+    return this.opened;
   }
 
   async close(): Promise<void> {
-    const opened = this.openedStore;
-    this.openedStore = undefined;
+    const opened = this.opened;
+    this.opened = undefined;
     if (opened) await (await opened.catch(() => undefined))?.close();
   }
 }

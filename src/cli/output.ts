@@ -3,7 +3,7 @@
 // has decided everything.
 
 import type { CliContext } from './context.js';
-import { print, type Printable } from './format/print.js';
+import { print, type Printable } from '../text/print.js';
 
 export interface CommandOutput {
   /** The --json document; undefined when the command already wrote its data (CSV to stdout). */

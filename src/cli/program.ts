@@ -5,8 +5,8 @@
 import { Argument, Command, Option } from 'commander';
 import type { CommandOutput } from './output.js';
 import type { CliContext } from './context.js';
-import { CONVENTIONS_HELP } from './format/convention.js';
-import { HELP_TOPICS } from './format/help-topics.js';
+import { CONVENTIONS_HELP } from '../text/convention.js';
+import { HELP_TOPICS } from '../text/help-topics.js';
 
 export type CommandRunner<T> = (options: T, ctx: CliContext) => Promise<CommandOutput>;
 
@@ -15,6 +15,11 @@ export type Dispatch = (load: () => Promise<CommandRunner<never>>, options: obje
 
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+}
+
+/** The global options that take a value (`--state x.json`), as the program declares them. */
+export function valuedGlobals(program: Command): Set<string> {
+  return new Set(program.options.filter((option) => option.required || option.optional).map((option) => option.long as string));
 }
 
 export function buildProgram(version: string, dispatch: Dispatch): Command {

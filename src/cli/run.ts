@@ -4,12 +4,13 @@
 
 import { CommanderError, type Command } from 'commander';
 import { OmsError } from '../core/errors.js';
+import { exitCodeOf, SIGNAL_EXIT, toOmsError } from '../app/errors.js';
+import { errorJson } from '../app/json.js';
+import { count } from '../text/count.js';
+import { colorLevel, loadTheme } from '../text/theme.js';
 import { CliContext, type GlobalOptions, type Io } from './context.js';
-import { errorJson, exitCodeOf, SIGNAL_EXIT, toOmsError } from './exit-codes.js';
-import { count } from './format/count.js';
 import { emit } from './output.js';
-import { buildProgram } from './program.js';
-import { colorLevel, loadTheme } from './theme.js';
+import { buildProgram, valuedGlobals } from './program.js';
 
 export interface RunOptions {
   version: string;
@@ -32,27 +33,24 @@ async function report(io: Io, argv: string[], error: OmsError, hint?: string): P
   if (wantsJson(argv)) io.stdout.write(`${JSON.stringify(errorJson(error))}\n`);
 }
 
-// Global options that take a value, so `--state x.json` is not read as a command.
-const VALUED_GLOBALS = new Set(['--state', '--op-id', '--lock-timeout']);
-
-/** The first word of argv that is not a global option (the command, if any). */
-function firstWord(argv: string[]): string | undefined {
+/** The first word of argv that is not a global option (the command, if any); `valued` take a value. */
+function firstWord(argv: string[], valued: Set<string>): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
     if (!token.startsWith('-') || token === '-') return token;
-    if (VALUED_GLOBALS.has(token)) i++;
+    if (valued.has(token)) i++;
   }
   return undefined;
 }
 
 /** True if argv names a command (or asks for help or the version). */
-function namesCommand(argv: string[]): boolean {
-  return firstWord(argv) !== undefined || argv.some((token) => ['-h', '--help', '-V', '--version'].includes(token));
+function namesCommand(argv: string[], valued: Set<string>): boolean {
+  return firstWord(argv, valued) !== undefined || argv.some((token) => ['-h', '--help', '-V', '--version'].includes(token));
 }
 
 /** Where a usage error sends the user: the command's own help when a known command was named. */
 function helpHint(program: Command, argv: string[]): string {
-  const word = firstWord(argv);
+  const word = firstWord(argv, valuedGlobals(program));
   const command = program.commands.find((candidate) => candidate.name() === word || candidate.aliases().includes(word ?? ''));
   return `(run oms ${command ? `${command.name()} ` : ''}--help for usage)`;
 }
@@ -93,10 +91,11 @@ export async function runCli(argv: string[], io: Io, options: RunOptions): Promi
     });
   }
 
+  const valued = valuedGlobals(program);
   try {
     // With no command, commander would print the help before it checks the
     // options; an unknown option (`oms -v`) is the error to name.
-    if (!namesCommand(argv)) {
+    if (!namesCommand(argv, valued)) {
       const [unknown] = program.parseOptions(argv).unknown;
       if (unknown !== undefined) (program as unknown as { unknownOption(flag: string): never }).unknownOption(unknown);
     }
@@ -104,7 +103,7 @@ export async function runCli(argv: string[], io: Io, options: RunOptions): Promi
     return usageFailure(error as CommanderError);
   }
 
-  if (!namesCommand(argv)) {
+  if (!namesCommand(argv, valued)) {
     if (io.stdin.isTTY && io.stdout.isTTY) return runCli([...argv, 'interactive'], io, options);
     io.stderr.write(program.helpInformation());
     const message = 'no command given, and no terminal for interactive mode: give a command (see above)';

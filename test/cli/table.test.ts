@@ -5,8 +5,10 @@
 
 import Table from 'cli-table3';
 import { describe, expect, it } from 'vitest';
-import { FIRST_CHUNK, tableLines, type Column, type TableStyle } from '../../src/cli/format/table.js';
-import { displayWidth } from '../../src/cli/format/width.js';
+import type { TextStyle } from '../../src/text/style.js';
+import { FIRST_CHUNK, tableLines, type Column } from '../../src/text/table.js';
+import { PLAIN_THEME } from '../../src/text/theme.js';
+import { displayWidth } from '../../src/text/width.js';
 
 const COLUMNS: Column[] = [{ title: 'Order', align: 'right' }, { title: 'Symbol' }, { title: 'Source' }, { title: 'Price', align: 'right' }];
 const ROWS = [
@@ -35,8 +37,8 @@ function cliTable3(decorated: boolean, rows: string[][]): string {
   return decorated ? text : text.split('\n').map((line) => line.trimEnd()).join('\n');
 }
 
-const style = (decorated: boolean, width?: number): TableStyle => ({ decorated, heading: (text) => text, width });
-const render = (s: TableStyle, rows: Iterable<string[]>): string[] => Array.from(tableLines(s, COLUMNS, rows));
+const style = (decorated: boolean, width?: number): TextStyle => ({ decorated, theme: PLAIN_THEME, width });
+const render = (s: TextStyle, rows: Iterable<string[]>): string[] => Array.from(tableLines(s, COLUMNS, rows));
 
 describe('tableLines', () => {
   it('draws small tables exactly as cli-table3 did, boxed and plain', () => {

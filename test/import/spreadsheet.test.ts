@@ -10,6 +10,7 @@ import { OmsError } from '../../src/core/errors.js';
 import { importCsv, type ImportRequest, type ImportSummary } from '../../src/import/batch.js';
 import { readHeader } from '../../src/import/columns.js';
 import { ProblemList } from '../../src/import/problems.js';
+import { Oms } from '../../src/app/oms.js';
 import { openStore } from '../../src/store/open.js';
 import { tempState, type TempState } from '../e2e/helpers.js';
 
@@ -23,7 +24,7 @@ async function run(csv: string, options: Partial<ImportRequest> = {}): Promise<{
   states.push(temp);
   const store = await openStore(temp.state);
   try {
-    const summary = await importCsv(store, { file: writeCsv(temp, csv), stdin: Readable.from([]), dryRun: false, continueOnError: false, ...options }, { signal: new AbortController().signal, notice: () => {} });
+    const summary = await importCsv(new Oms(store), { file: writeCsv(temp, csv), stdin: Readable.from([]), dryRun: false, continueOnError: false, ...options }, { signal: new AbortController().signal, notice: () => {} });
     const orders = Array.from((await store.read()).orders(), (order) => ({ id: order.orderId, price: order.price }));
     return { summary, orders };
   } catch (error) {

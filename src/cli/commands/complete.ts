@@ -11,9 +11,8 @@ export interface CompleteOptions {
 }
 
 async function values(options: CompleteOptions, ctx: CliContext): Promise<string[]> {
-  const store = await ctx.store();
-  if (!(await store.status()).exists) return [];
-  const view = await store.read();
+  const view = await (await ctx.app()).view();
+  if (view === undefined) return [];
   if (options.kind === 'symbols') return view.symbols();
   if (options.kind !== 'orders') return [];
   const prefix = options.prefix ?? '';

@@ -4,7 +4,7 @@
 import { diagnose, type Finding } from '../../store/doctor.js';
 import { salvage } from '../../store/salvage.js';
 import type { CliContext } from '../context.js';
-import { count } from '../format/count.js';
+import { count } from '../../text/count.js';
 import type { CommandOutput } from '../output.js';
 
 export interface DoctorOptions {

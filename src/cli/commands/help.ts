@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { invalid } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
-import { HELP_TOPICS } from '../format/help-topics.js';
+import { HELP_TOPICS } from '../../text/help-topics.js';
 import type { CommandOutput } from '../output.js';
 
 export interface HelpOptions {

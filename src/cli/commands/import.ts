@@ -8,7 +8,7 @@ import { importCsv, type ImportSummary } from '../../import/batch.js';
 import { formatProblem } from '../../import/problems.js';
 import { ProgressBar } from '../../import/progress.js';
 import type { CliContext } from '../context.js';
-import { count } from '../format/count.js';
+import { count } from '../../text/count.js';
 import type { CommandOutput } from '../output.js';
 
 export interface ImportOptions {
@@ -83,7 +83,7 @@ export async function runImport(options: ImportOptions, ctx: CliContext): Promis
         }
       : {}),
   };
-  const summary = await importCsv(await ctx.store(), request, hooks);
+  const summary = await importCsv(await ctx.app(), request, hooks);
   if (summary.rejected > 0 && summary.rejectsFile === null) {
     for (const problem of summary.problems) ctx.warn(formatProblem(problem));
     if (summary.moreProblems > 0) ctx.warn(`... and ${count(summary.moreProblems, 'more problem')}`);

@@ -1,20 +1,19 @@
 // oms init: create a state with a chosen convention (it never changes later).
 
-import { parseConvention } from '../../core/fields.js';
 import type { CliContext } from '../context.js';
-import { conventionRule, otherConventionHint } from '../format/convention.js';
 import type { CommandOutput } from '../output.js';
+import { conventionRule, otherConventionHint } from '../../text/convention.js';
 
 export interface InitOptions {
   convention?: string;
 }
 
 export async function runInit(options: InitOptions, ctx: CliContext): Promise<CommandOutput> {
+  const app = await ctx.app();
   // No --convention on an existing state asks for nothing: a no-op, whatever its convention.
-  const store = await ctx.store();
-  const status = options.convention === undefined ? await store.status() : undefined;
-  const convention = status?.exists ? status.convention : parseConvention(options.convention ?? 'document');
-  const result = await store.init(convention);
+  const existing = options.convention === undefined ? await app.status() : undefined;
+  const result = await app.init(existing?.exists ? existing.convention : options.convention);
+  const { convention } = result;
   return {
     json: { state: ctx.statePath, ...result },
     text: () =>

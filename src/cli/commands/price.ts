@@ -1,9 +1,10 @@
 // oms price: what calculatePrice gives right now. Read-only: no lock, nothing stored.
 
-import { parseAmount, parseSide, parseSymbol } from '../../core/fields.js';
+import { OmsError } from '../../core/errors.js';
+import { parseSymbol } from '../../core/fields.js';
+import { walksNote } from '../../text/convention.js';
+import { executionText } from '../../text/views.js';
 import type { CliContext } from '../context.js';
-import { walksNote } from '../format/convention.js';
-import { executionText } from '../format/views.js';
 import type { CommandOutput } from '../output.js';
 import { noticeUnknownSymbol } from '../unknown-symbol.js';
 
@@ -15,14 +16,16 @@ export interface PriceOptions {
 }
 
 export async function runPrice(options: PriceOptions, ctx: CliContext): Promise<CommandOutput> {
-  const symbol = parseSymbol(options.symbol);
-  const side = parseSide(options.side);
-  const amount = parseAmount(options.amount);
-  const view = await (await ctx.store()).read({ symbol });
-  await noticeUnknownSymbol(ctx, view, symbol);
-  const execution = view.price(symbol, side, amount, options.partial === true);
+  const app = await ctx.app();
+  const execution = await app.price(options).catch(async (error: unknown) => {
+    if (error instanceof OmsError && error.code === 'INSUFFICIENT_LIQUIDITY') await noticeUnknownSymbol(ctx, parseSymbol(options.symbol));
+    throw error;
+  });
+  if (execution.filled === 0) await noticeUnknownSymbol(ctx, execution.symbol);
+  const { convention } = await app.status();
   return {
     json: execution,
-    text: () => executionText(ctx, `${symbol} ${ctx.theme.side(side)} ${amount} ${ctx.theme.dim(walksNote(view.convention, side))}`, execution),
+    text: () =>
+      executionText(ctx, `${execution.symbol} ${ctx.theme.side(execution.side)} ${execution.requested} ${ctx.theme.dim(walksNote(convention, execution.side))}`, execution),
   };
 }

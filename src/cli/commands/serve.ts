@@ -3,10 +3,10 @@
 // lives in src/serve/ and is loaded (with fastify) only here.
 
 import { invalid } from '../../core/errors.js';
-import { openStore } from '../../store/open.js';
+import { Oms } from '../../app/oms.js';
 import { loadToken, refuseOpenHost } from '../../serve/auth.js';
 import type { CliContext } from '../context.js';
-import { count } from '../format/count.js';
+import { count } from '../../text/count.js';
 import type { CommandOutput } from '../output.js';
 
 export interface ServeOptions {
@@ -29,12 +29,9 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
   // SIGINT/SIGTERM mean "drain and stop", which is success.
   ctx.signalHandled = true;
 
-  const [{ createLogger, noticeLogger, runServer }, { ServeContext }] = await Promise.all([
-    import('../../serve/server.js'),
-    import('../../serve/read-context.js'),
-  ]);
+  const { createLogger, noticeLogger, runServer } = await import('../../serve/server.js');
   const logger = createLogger(ctx.io.stderr);
-  const store = await openStore(ctx.statePath, {
+  const oms = await Oms.open(ctx.statePath, {
     waitTimeoutMs: ctx.lockTimeoutMs,
     command: ctx.commandLine,
     notice: noticeLogger(logger, ctx.quiet),
@@ -42,8 +39,7 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
   });
   try {
     const summary = await runServer({
-      store,
-      readContext: new ServeContext(ctx, store),
+      oms,
       logger,
       host: options.host,
       port,
@@ -56,6 +52,6 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
         `oms serve stopped (${summary.stopped}) after ${count(summary.requests, 'request')}; ${count(summary.committedRequests, 'operation')} committed with ${count(summary.fsyncs, 'fsync')}`,
     };
   } finally {
-    await store.close();
+    await oms.close();
   }
 }

@@ -1,19 +1,19 @@
 // Text for the domain's shapes (orders, fills, quotes, trades, books), shared
-// by the commands and the interactive mode so an order reads the same
-// wherever it is shown.
+// by the command line and prompt mode so an order reads the same wherever it
+// is shown.
 
-import { walkedSide, walksUp } from '../../core/convention.js';
-import { formatScaled, parsePrice } from '../../core/decimal.js';
-import type { QuoteView, TradeView } from '../../core/ledger.js';
-import type { BookView, Execution, Fill, Order, PriceLevelView } from '../../core/types.js';
-import type { CliContext } from '../context.js';
+import { walkedSide, walksUp } from '../core/convention.js';
+import { formatScaled, parsePrice } from '../core/decimal.js';
+import type { QuoteView, TradeView } from '../core/ledger.js';
+import type { BookView, Execution, Fill, Order, PriceLevelView } from '../core/types.js';
 import { lines, type Lines } from './print.js';
-import { renderTable, tableLines, tableStyle, type Column } from './table.js';
+import type { TextStyle } from './style.js';
+import { renderTable, tableLines, type Column } from './table.js';
 import { displayWidth } from './width.js';
 
-export function describeOrder(ctx: CliContext, order: Order): string {
+export function describeOrder(style: TextStyle, order: Order): string {
   const source = order.source === null ? '' : ` from ${JSON.stringify(order.source)}`;
-  return `order ${order.orderId}: ${order.symbol} ${ctx.theme.side(order.side)} ${order.amount} @ ${order.price}${source}`;
+  return `order ${order.orderId}: ${order.symbol} ${style.theme.side(order.side)} ${order.amount} @ ${order.price}${source}`;
 }
 
 const ORDER_COLUMNS: Column[] = [
@@ -26,12 +26,12 @@ const ORDER_COLUMNS: Column[] = [
   { title: 'Accepted' },
 ];
 
-export function orderRow(ctx: CliContext, order: Order): string[] {
-  return [String(order.orderId), order.symbol, ctx.theme.side(order.side), String(order.amount), order.price, order.source ?? '', order.acceptedAt];
+export function orderRow(style: TextStyle, order: Order): string[] {
+  return [String(order.orderId), order.symbol, style.theme.side(order.side), String(order.amount), order.price, order.source ?? '', order.acceptedAt];
 }
 
-function* orderRows(ctx: CliContext, orders: Iterable<Order>): Generator<string[]> {
-  for (const order of orders) yield orderRow(ctx, order);
+function* orderRows(style: TextStyle, orders: Iterable<Order>): Generator<string[]> {
+  for (const order of orders) yield orderRow(style, order);
 }
 
 /** The widest id, symbol, amount, price and source of the whole list: one cheap pass, no rendering. */
@@ -47,18 +47,18 @@ function orderColumns(orders: Order[]): Column[] {
   return ORDER_COLUMNS.map((column, i) => ({ ...column, width: widest[i] as number }));
 }
 
-function orderLines(ctx: CliContext, orders: Order[]): Generator<string> {
-  return tableLines(tableStyle(ctx), orderColumns(orders), orderRows(ctx, orders));
+function orderLines(style: TextStyle, orders: Order[]): Generator<string> {
+  return tableLines(style, orderColumns(orders), orderRows(style, orders));
 }
 
 /** A few orders as one string. */
-export function ordersTable(ctx: CliContext, orders: Order[]): string {
-  return Array.from(orderLines(ctx, orders)).join('\n');
+export function ordersTable(style: TextStyle, orders: Order[]): string {
+  return Array.from(orderLines(style, orders)).join('\n');
 }
 
 /** Any number of orders (100k and more), rendered as they are printed. */
-export function ordersText(ctx: CliContext, orders: Order[]): Lines {
-  return lines(orderLines(ctx, orders));
+export function ordersLines(style: TextStyle, orders: Order[]): Lines {
+  return lines(orderLines(style, orders));
 }
 
 /** Fills grouped by price level: what a quote shows. */
@@ -80,13 +80,13 @@ function subtotal(price: string, amount: bigint): string {
   return formatScaled(BigInt(parsePrice(price)) * amount);
 }
 
-export async function executionText(ctx: CliContext, title: string, execution: Execution): Promise<string> {
+export async function executionText(style: TextStyle, title: string, execution: Execution): Promise<string> {
   const lines = [title];
   if (execution.fills.length > 0) {
     const rows = levelFills(execution.fills).map((level) => [level.price, level.amount.toString(), String(level.orders), subtotal(level.price, level.amount)]);
     lines.push(
       await renderTable(
-        ctx,
+        style,
         [
           { title: 'Price', align: 'right' },
           { title: 'Amount', align: 'right' },
@@ -97,25 +97,25 @@ export async function executionText(ctx: CliContext, title: string, execution: E
       ),
     );
   }
-  const short = execution.partial ? ctx.theme.warn(` (partial: ${execution.filled} of ${execution.requested})`) : '';
-  lines.push(`Total: ${ctx.theme.heading(execution.total)} for ${execution.filled}${short}`);
+  const short = execution.partial ? style.theme.warn(` (partial: ${execution.filled} of ${execution.requested})`) : '';
+  lines.push(`Total: ${style.theme.heading(execution.total)} for ${execution.filled}${short}`);
   return lines.join('\n');
 }
 
-export function quoteText(ctx: CliContext, quote: QuoteView): Promise<string> {
+export function quoteText(style: TextStyle, quote: QuoteView): Promise<string> {
   const client = quote.client === null ? '' : ` for ${JSON.stringify(quote.client)}`;
-  return executionText(ctx, `Quote ${quote.quoteId}${client}: ${quote.symbol} ${ctx.theme.side(quote.side)} ${quote.requested}`, quote).then(
+  return executionText(style, `Quote ${quote.quoteId}${client}: ${quote.symbol} ${style.theme.side(quote.side)} ${quote.requested}`, quote).then(
     (text) => `${text}\nExpires at ${quote.expiresAt}. To trade it: oms trade --quote ${quote.quoteId}`,
   );
 }
 
-export async function tradeText(ctx: CliContext, trade: TradeView): Promise<string> {
+export async function tradeText(style: TextStyle, trade: TradeView): Promise<string> {
   const client = trade.client === null ? '' : ` for ${JSON.stringify(trade.client)}`;
   const quote = trade.quoteId === null ? '' : ` (quote ${trade.quoteId})`;
-  const head = `Trade ${trade.tradeId}${client}${quote}: ${trade.symbol} ${ctx.theme.side(trade.side)} ${trade.requested}`;
+  const head = `Trade ${trade.tradeId}${client}${quote}: ${trade.symbol} ${style.theme.side(trade.side)} ${trade.requested}`;
   const fills = trade.fills.length
     ? await renderTable(
-        ctx,
+        style,
         [
           { title: 'Order', align: 'right' },
           { title: 'Amount', align: 'right' },
@@ -124,27 +124,27 @@ export async function tradeText(ctx: CliContext, trade: TradeView): Promise<stri
         trade.fills.map((fill) => [String(fill.orderId), String(fill.amount), fill.price]),
       )
     : '';
-  const short = trade.partial ? ctx.theme.warn(` (partial: ${trade.filled} of ${trade.requested})`) : '';
-  return [head, fills, `Total: ${ctx.theme.heading(trade.total)} for ${trade.filled}${short}`].filter(Boolean).join('\n');
+  const short = trade.partial ? style.theme.warn(` (partial: ${trade.filled} of ${trade.requested})`) : '';
+  return [head, fills, `Total: ${style.theme.heading(trade.total)} for ${trade.filled}${short}`].filter(Boolean).join('\n');
 }
 
 function levelRows(levels: PriceLevelView[]): string[][] {
   return levels.map((level) => [level.price, level.amount, String(level.orderCount)]);
 }
 
-function* bookLines(ctx: CliContext, book: BookView, withOrders: boolean): Generator<string> {
-  yield ctx.theme.heading(`${book.symbol} (${book.convention} convention)`);
+function* bookLines(style: TextStyle, book: BookView, withOrders: boolean): Generator<string> {
+  yield style.theme.heading(`${book.symbol} (${book.convention} convention)`);
   for (const [side, levels] of [['Buy', book.buy], ['Sell', book.sell]] as const) {
     const ascending = walksUp(book.convention, side);
     const walkedBy = walkedSide(book.convention, 'Buy') === side ? 'Buy' : 'Sell';
-    yield `${ctx.theme.side(side, `${side} side`)} ${ctx.theme.dim(`(${ascending ? 'lowest' : 'highest'} price first; what a ${walkedBy} request walks)`)}`;
+    yield `${style.theme.side(side, `${side} side`)} ${style.theme.dim(`(${ascending ? 'lowest' : 'highest'} price first; what a ${walkedBy} request walks)`)}`;
     if (levels.length === 0) {
-      yield ctx.theme.dim('  (empty)');
+      yield style.theme.dim('  (empty)');
     } else if (withOrders) {
-      yield* orderLines(ctx, levels.flatMap((level) => level.orders ?? []));
+      yield* orderLines(style, levels.flatMap((level) => level.orders ?? []));
     } else {
       yield* tableLines(
-        tableStyle(ctx),
+        style,
         [
           { title: 'Price', align: 'right' },
           { title: 'Amount', align: 'right' },
@@ -156,6 +156,6 @@ function* bookLines(ctx: CliContext, book: BookView, withOrders: boolean): Gener
   }
 }
 
-export function bookText(ctx: CliContext, book: BookView, withOrders: boolean): Lines {
-  return lines(bookLines(ctx, book, withOrders));
+export function bookText(style: TextStyle, book: BookView, withOrders: boolean): Lines {
+  return lines(bookLines(style, book, withOrders));
 }

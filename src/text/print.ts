@@ -4,8 +4,8 @@
 // printing at once (INTERRUPTED, exit 130/143) instead of after the last row.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { OmsError } from '../../core/errors.js';
-import type { OutputStream } from '../context.js';
+import { OmsError } from '../core/errors.js';
+import type { OutputStream } from './style.js';
 
 /** Text produced line by line as it is printed (no trailing newlines in the lines). */
 export interface Lines {

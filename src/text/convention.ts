@@ -3,8 +3,8 @@
 // surprised people who had not read the docs. One wording, used by init,
 // status, book, price, the creation notice and the help.
 
-import { walkedSide } from '../../core/convention.js';
-import type { Convention, Side } from '../../core/types.js';
+import { walkedSide } from '../core/convention.js';
+import type { Convention, Side } from '../core/types.js';
 
 export function otherConvention(convention: Convention): Convention {
   return convention === 'document' ? 'market' : 'document';

@@ -7,8 +7,8 @@
 // wider cell widens its column from that row on.
 // On a terminal the table is fitted to its width, cutting the widest columns.
 
-import type { CliContext } from '../context.js';
 import { lines, type Lines } from './print.js';
+import type { TextStyle } from './style.js';
 import { displayWidth, truncate } from './width.js';
 
 export type Align = 'left' | 'right';
@@ -20,31 +20,16 @@ export interface Column {
   width?: number;
 }
 
-export interface TableStyle {
-  /** Box-drawing borders and a line between rows (a person at a terminal). */
-  decorated: boolean;
-  heading(text: string): string;
-  /** The terminal's columns to fit in; undefined when piped (no limit). */
-  width?: number | undefined;
-}
-
 export const FIRST_CHUNK = 1000;
 /** A column cut to fit the terminal keeps at least this much. */
 const MIN_WIDTH = 4;
 
-export function tableStyle(ctx: CliContext): TableStyle {
-  const out = ctx.io.stdout;
-  // A pseudo-terminal nobody sized reports 0 columns: no limit then.
-  const width = out.isTTY === true && out.columns !== undefined && out.columns > 0 ? out.columns : undefined;
-  return { decorated: ctx.decorated, heading: (text) => ctx.theme.heading(text), width };
-}
-
-function overhead(style: TableStyle, count: number): number {
+function overhead(style: TextStyle, count: number): number {
   return style.decorated ? 3 * count + 1 : 2 * (count - 1);
 }
 
 /** Narrows the widest columns until the table fits the terminal (or cannot narrow more). */
-function fit(style: TableStyle, widths: number[]): void {
+function fit(style: TextStyle, widths: number[]): void {
   if (style.width === undefined) return;
   let excess = widths.reduce((sum, width) => sum + width, 0) + overhead(style, widths.length) - style.width;
   while (excess > 0) {
@@ -60,7 +45,7 @@ function rule(widths: number[], [left, middle, right]: string): string {
   return `${left}${widths.map((width) => '─'.repeat(width + 2)).join(middle)}${right}`;
 }
 
-export function* tableLines(style: TableStyle, columns: Column[], rows: Iterable<string[]>): Generator<string> {
+export function* tableLines(style: TextStyle, columns: Column[], rows: Iterable<string[]>): Generator<string> {
   const iterator = rows[Symbol.iterator]();
   const first: string[][] = [];
   while (first.length < FIRST_CHUNK) {
@@ -95,7 +80,7 @@ export function* tableLines(style: TableStyle, columns: Column[], rows: Iterable
 
   if (style.decorated) yield rule(widths, '┌┬┐');
   yield line(
-    columns.map((column, i) => (style.decorated ? style.heading(truncate(column.title, widths[i] as number)) : column.title)),
+    columns.map((column, i) => (style.decorated ? style.theme.heading(truncate(column.title, widths[i] as number)) : column.title)),
     false,
   );
   for (const row of first) {
@@ -111,11 +96,11 @@ export function* tableLines(style: TableStyle, columns: Column[], rows: Iterable
 }
 
 /** A small table as one string (fills of a trade, a status). */
-export function renderTable(ctx: CliContext, columns: Column[], rows: string[][]): string {
-  return Array.from(tableLines(tableStyle(ctx), columns, rows)).join('\n');
+export function renderTable(style: TextStyle, columns: Column[], rows: string[][]): string {
+  return Array.from(tableLines(style, columns, rows)).join('\n');
 }
 
 /** A table of any length, rendered as it is printed. */
-export function tableText(ctx: CliContext, columns: Column[], rows: Iterable<string[]>): Lines {
-  return lines(tableLines(tableStyle(ctx), columns, rows));
+export function tableText(style: TextStyle, columns: Column[], rows: Iterable<string[]>): Lines {
+  return lines(tableLines(style, columns, rows));
 }
