@@ -14,9 +14,10 @@ import type { Convention } from '../../core/types.js';
 import { stateMode } from '../durable.js';
 import { corrupt } from '../journal.js';
 import { readHolder, WriterLock } from '../lock.js';
-import { statePaths, type StatePaths } from '../paths.js';
+import type { StatePaths } from '../paths.js';
 import { readLinesBackward } from '../reverse-lines.js';
 import { openSnapshot, SNAPSHOT_SCHEMA } from '../snapshot.js';
+import { locateState } from '../state-location.js';
 import type { HistoryQuery, InitResult, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
 import { ledgerView } from '../view.js';
 import { FileArchive } from './archive.js';
@@ -37,7 +38,7 @@ export class FileStore implements StateStore {
     readonly location: string,
     options: StoreOptions = {},
   ) {
-    this.paths = statePaths(location);
+    this.paths = locateState(location);
     const counters: FileCounters = { commits: 0, operations: 0, fsyncs: 0, checkpoints: 0 };
     this.ctx = {
       paths: this.paths,
@@ -66,8 +67,8 @@ export class FileStore implements StateStore {
   // ---- reading -------------------------------------------------------------
 
   read(): Promise<StateView> {
-    return this.exclusive(() => {
-      const loaded = this.state.refresh(false);
+    return this.exclusive(async () => {
+      const loaded = await this.state.refresh(false);
       if (loaded) return ledgerView(loaded.ledger, this.archive);
       this.ctx.notice(`no state at ${this.paths.snapshot} yet; showing an empty one`);
       return ledgerView(emptyLedger(), this.archive);
@@ -94,8 +95,8 @@ export class FileStore implements StateStore {
   }
 
   status(): Promise<StateStatus> {
-    return this.exclusive(() => {
-      const loaded = this.state.refresh(false);
+    return this.exclusive(async () => {
+      const loaded = await this.state.refresh(false);
       const ledger = loaded?.ledger ?? emptyLedger();
       const size = (file: string): number => {
         try {
@@ -144,12 +145,12 @@ export class FileStore implements StateStore {
   }
 
   private async writeLocked<T>(work: (tx: Transaction) => Promise<T>, options: WriteOptions): Promise<T> {
-    let loaded = this.state.refresh(true);
+    let loaded = await this.state.refresh(true);
     const convention = options.convention ?? 'document';
     const created = !loaded;
     if (!loaded) {
       this.state.create(convention);
-      loaded = this.state.refresh(true)!;
+      loaded = (await this.state.refresh(true))!;
     }
     if (options.bulk) loaded.index?.loadFully();
     const atomic = options.atomic === true || options.dryRun === true;
@@ -164,7 +165,7 @@ export class FileStore implements StateStore {
       }
       tx.close(options.dryRun !== true);
       // After a rollback the memory state is ahead of the journal: never snapshot it.
-      if (!this.state.isStale) checkpointQuietly(this.ctx, loaded);
+      if (!this.state.isStale) await checkpointQuietly(this.ctx, loaded);
       return result;
     } finally {
       // A state is created by its first committed operation, not by a rejected one.
@@ -181,8 +182,8 @@ export class FileStore implements StateStore {
   async init(convention: Convention): Promise<InitResult> {
     const lock = await this.lock();
     try {
-      return await this.exclusive(() => {
-        const loaded = this.state.refresh(true);
+      return await this.exclusive(async () => {
+        const loaded = await this.state.refresh(true);
         if (loaded) {
           if (loaded.ledger.convention !== convention) {
             throw new OmsError(
@@ -209,6 +210,7 @@ export class FileStore implements StateStore {
       command: options.command ?? 'oms',
       mode: stateMode(this.paths.snapshot),
       ...(options.onWait ? { onWait: options.onWait } : {}),
+      onNotice: (message) => this.ctx.notice(message),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   }
