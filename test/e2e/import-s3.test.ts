@@ -123,7 +123,7 @@ describe('oms import s3://', () => {
     const state = states.documentState().state;
     const before = stateFiles(state);
     await s3.put(BUCKET, 'picture.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]));
-    await s3.put(BUCKET, 'empty.csv', '');
+    await s3.put(BUCKET, 'empty.csv', Buffer.alloc(0));
     await s3.put(BUCKET, 'prose.csv', 'Dear team,\nplease find the orders attached.\n');
     for (const key of ['picture.csv', 'empty.csv', 'prose.csv']) {
       const { result, json } = await omsJson(['import', url(key)], { state, env: env() });
