@@ -105,7 +105,7 @@ describe('STEM.index missing or damaged', () => {
     const bytes = fs.readFileSync(index);
     for (let i = 64; i < bytes.length; i++) bytes[i] = (i * 131 + 7) & 0xff;
     fs.writeFileSync(index, bytes);
-    const writer = await runJson(state, ['add', '1001', 'ZZZ', 'buy', '1', '1'], { timeout: 4_000 });
+    const writer = await runJson(state, ['add', '1001', 'ZZZ', 'buy', '1', '1']);
     expect(writer.timedOut, 'oms add hung on a damaged index').toBe(false);
     expect(writer.exitCode, writer.stderr).toBe(0);
     await expectHistoryRecognised(state);
