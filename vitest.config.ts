@@ -5,6 +5,7 @@
 // handed to every test file through the environment so their own budgets
 // start from the same measurement.
 
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { ENV_KEY, measureCommandMsSync, paceOf } from './test/pace.js';
 
@@ -22,5 +23,11 @@ export default defineConfig({
     teardownTimeout: pace.commands(10),
     env: { [ENV_KEY]: String(commandMs) },
     pool: 'forks',
+    // vitest's default is one worker less than the cores: a single worker on
+    // a 2-core machine, running one file at a time while most files wait on
+    // the processes they spawn, on sleeps until a quote expires, on lock
+    // waits. Two files at a time keep both cores busy; the budgets above
+    // allow for the contention that adds.
+    maxWorkers: os.availableParallelism(),
   },
 });
