@@ -10,10 +10,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadEndpoint, startS3, type TestS3 } from '../objectstore/s3-server.js';
+import { measurePace } from '../pace.js';
 import { OMS, ROOT, oms, omsJson, stateFiles, useTempStates } from './helpers.js';
 
 const FIXTURES = path.join(ROOT, 'fixtures/import');
 const BUCKET = 'oms-test';
+// Hang guards in typical commands (test/pace.ts): a 100k-row import is worth about a hundred.
+const pace = await measurePace();
 const states = useTempStates();
 let s3: TestS3;
 
@@ -53,7 +56,7 @@ function tmuxAvailable(): boolean {
 }
 
 describe('oms import s3://', () => {
-  it('gives every fixture the same result as the local file, the URL naming the file', async () => {
+  it('gives every fixture the same result as the local file, the URL naming the file', { timeout: pace.commands(150) }, async () => {
     for (const name of fs.readdirSync(FIXTURES).sort()) {
       const local = path.join(FIXTURES, name);
       await s3.put(BUCKET, `fixtures/${name}`, fs.readFileSync(local));
@@ -65,21 +68,22 @@ describe('oms import s3://', () => {
     }
   });
 
-  it('streams a 100k-row object in one batch; a rerun is a no-op; the same file read locally is a replay too', async () => {
+  it('streams a 100k-row object in one batch; a rerun is a no-op; the same file read locally is a replay too', { timeout: pace.commands(400) }, async () => {
     const rows = 100_000;
     const body = rowsCsv(rows);
     await s3.put(BUCKET, 'big/orders.csv', body);
     const { state, dir } = states.fresh();
-    const first = await omsJson(['import', url('big/orders.csv')], { state, env: env() });
+    const timeout = pace.commands(120);
+    const first = await omsJson(['import', url('big/orders.csv')], { state, env: env(), timeout });
     expect(first.result.exitCode, String(first.result.stderr)).toBe(0);
     expect(first.json).toMatchObject({ file: url('big/orders.csv'), batch: 'orders.csv', read: rows, applied: rows, replayed: 0, rejected: 0 });
     const before = stateFiles(state);
-    const again = await omsJson(['import', url('big/orders.csv')], { state, env: env() });
+    const again = await omsJson(['import', url('big/orders.csv')], { state, env: env(), timeout });
     expect(again.json).toMatchObject({ read: rows, applied: 0, replayed: rows });
     expect(stateFiles(state)).toEqual(before);
     const local = path.join(dir, 'orders.csv');
     fs.writeFileSync(local, body);
-    expect((await omsJson(['import', local], { state })).json).toMatchObject({ applied: 0, replayed: rows });
+    expect((await omsJson(['import', local], { state, timeout })).json).toMatchObject({ applied: 0, replayed: rows });
   });
 
   it('names a bad row s3://bucket/key:LINE, applies nothing; --dry-run and --continue-on-error work as for files', async () => {
@@ -140,7 +144,7 @@ describe('oms import s3://', () => {
 });
 
 describe.skipIf(!tmuxAvailable())('oms import s3:// on a terminal (tmux)', () => {
-  it('draws a progress bar with a percentage, the Content-Length of the object as the total', async () => {
+  it('draws a progress bar with a percentage, the Content-Length of the object as the total', { timeout: pace.commands(300) }, async () => {
     await s3.put(BUCKET, 'big/progress.csv', rowsCsv(200_000));
     const { state } = states.fresh();
     const socket = `oms-s3-${process.pid}`;

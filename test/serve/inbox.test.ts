@@ -10,10 +10,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { oms, useTempStates } from '../e2e/helpers.js';
+import { measurePace } from '../pace.js';
 import { deadEndpoint, startS3, type TestS3 } from '../objectstore/s3-server.js';
 import { call, startServer, stopServer, until, type LogLine, type RunningServer } from './helpers.js';
 
 const BUCKET = 'oms-test';
+// Hang guards in typical commands (test/pace.ts): a 100k-row import is worth about a hundred.
+const pace = await measurePace();
 const HEADER = 'order_id,symbol,side,amount,price\n';
 const states = useTempStates();
 let s3: TestS3;
@@ -180,14 +183,14 @@ describe.each(Object.keys(KINDS))('oms serve --inbox (%s)', (kind) => {
     expect((await call(server, 'GET', '/orders/1')).json.order.amount).toBe(7);
   });
 
-  it('stopped (SIGTERM) or killed (kill -9) in the middle of an import, then restarted, applies the file exactly once', async () => {
+  it('stopped (SIGTERM) or killed (kill -9) in the middle of an import, then restarted, applies the file exactly once', { timeout: pace.commands(400) }, async () => {
     const inbox = makeInbox();
     const { state } = states.fresh();
     const rows = 100_000;
     let server = await serve(state, inbox);
     await inbox.drop('big.csv', rowsOf(1, rows));
     // Stopped once the import is seen under way (rows read), not after a guessed time.
-    const importing = async (): Promise<void> => until(async () => sample(await metrics(server), 'oms_inbox_importing_rows') > 0, 'the import to start', 60_000);
+    const importing = async (): Promise<void> => until(async () => sample(await metrics(server), 'oms_inbox_importing_rows') > 0, 'the import to start', pace.commands(150));
     await importing();
     server.child.kill('SIGTERM');
     expect((await server.exited).code).toBe(0);
@@ -224,7 +227,7 @@ describe.each(Object.keys(KINDS))('oms serve --inbox (%s): exactly once', (kind)
     expect(await inbox.list('done')).toEqual(['crashed.csv']);
   });
 
-  it('two servers on one state and one inbox apply each file once', async () => {
+  it('two servers on one state and one inbox apply each file once', { timeout: pace.commands(200) }, async () => {
     const inbox = makeInbox();
     const { state } = states.fresh();
     const [first, second] = [await serve(state, inbox), await serve(state, inbox)];
@@ -235,7 +238,7 @@ describe.each(Object.keys(KINDS))('oms serve --inbox (%s): exactly once', (kind)
     await until(async () => {
       done = await inbox.list('done');
       return settled();
-    }, 'every file in done/', 50_000).catch(async (error: Error) => {
+    }, 'every file in done/', pace.commands(120)).catch(async (error: Error) => {
       const logs = [...first.logs, ...second.logs].filter((line) => line.msg.startsWith('inbox'));
       throw new Error(`${error.message}: inbox ${JSON.stringify(await inbox.list(''))}, done ${JSON.stringify(done)}, logs ${JSON.stringify(logs)}`);
     });
