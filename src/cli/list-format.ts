@@ -8,6 +8,7 @@
 
 import { OmsError } from '../core/errors.js';
 import { csvLine, protectText } from '../import/cells.js';
+import { lines, type Lines, type Printable } from '../text/print.js';
 import type { CliContext } from './context.js';
 import type { CommandOutput } from './output.js';
 
@@ -36,18 +37,22 @@ function csvValue(cell: Cell): string | number | null {
   return cell !== null && typeof cell === 'object' ? protectText(cell.text) : cell;
 }
 
-/** The header and rows as CSV (CRLF) or TSV (LF) text. */
-export function delimited(format: 'csv' | 'tsv', columns: string[], rows: Iterable<Cell[]>): string {
-  const parts: string[] = [format === 'csv' ? csvLine(columns) : `${columns.join('\t')}\n`];
-  for (const row of rows) parts.push(format === 'csv' ? csvLine(row.map(csvValue)) : `${row.map(tsvCell).join('\t')}\n`);
-  return parts.join('');
+/** The header and rows as CSV (CRLF) or TSV (LF) lines, produced as they are printed (the printer adds each LF). */
+export function delimited(format: 'csv' | 'tsv', columns: string[], rows: Iterable<Cell[]>): Lines {
+  const line = (cells: Cell[]): string => (format === 'csv' ? csvLine(cells.map(csvValue)).slice(0, -1) : cells.map(tsvCell).join('\t'));
+  return lines(
+    (function* () {
+      yield line(columns);
+      for (const row of rows) yield line(row);
+    })(),
+  );
 }
 
 /** A list command's output in the format asked for; --json still prints the JSON document. */
 export function listOutput<T>(
   format: ListFormat,
   json: unknown,
-  text: (ctx: CliContext) => string | Promise<string>,
+  text: (ctx: CliContext) => Printable | Promise<Printable>,
   table: { columns: string[]; rows: (item: T) => Cell[]; items: Iterable<T> },
 ): CommandOutput {
   return {

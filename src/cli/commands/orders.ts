@@ -5,6 +5,7 @@ import { ordersPageJson } from '../../app/json.js';
 import type { OrdersPage } from '../../app/oms.js';
 import type { Order } from '../../core/types.js';
 import { ordersText } from '../../text/listings.js';
+import { lines, type Printable } from '../../text/print.js';
 import type { CliContext } from '../context.js';
 import { freeText, listOutput, parseListFormat } from '../list-format.js';
 import type { CommandOutput } from '../output.js';
@@ -26,6 +27,16 @@ function pageLine(page: OrdersPage): string {
   return `Orders ${page.offset + 1}-${page.offset + shown} of ${page.total}`;
 }
 
+function withFooter(text: Printable, footer: string): Printable {
+  if (typeof text === 'string') return `${text}\n${footer}`;
+  return lines(
+    (function* () {
+      yield* text.lines;
+      yield footer;
+    })(),
+  );
+}
+
 export async function runOrders(options: OrdersOptions, ctx: CliContext): Promise<CommandOutput> {
   const format = parseListFormat(options.format);
   const paged = options.limit !== undefined || options.offset !== undefined;
@@ -34,9 +45,10 @@ export async function runOrders(options: OrdersOptions, ctx: CliContext): Promis
   return listOutput<Order>(
     format,
     paged ? ordersPageJson(page) : { orders },
-    async () => {
-      const table = await ordersText(ctx, orders);
-      return paged && orders.length > 0 ? `${table}\n${ctx.theme.dim(pageLine(page))}` : paged ? ctx.theme.dim(pageLine(page)) : table;
+    () => {
+      if (!paged) return ordersText(ctx, orders);
+      const footer = ctx.theme.dim(pageLine(page));
+      return orders.length === 0 ? footer : withFooter(ordersText(ctx, orders), footer);
     },
     {
       columns: ORDER_LIST_COLUMNS,
