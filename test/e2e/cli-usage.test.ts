@@ -162,7 +162,7 @@ describe.concurrent('typos said plainly (exit codes unchanged)', () => {
     expect(book.stderr).toContain(`no book for JMP in ${state} (symbols there: AMZN, GOOG, JPM)`);
     expect(price.exitCode).toBe(3);
     expect(price.stderr).toContain('no book for JMP');
-    expect(json.json).toEqual({ symbol: 'JMP', convention: 'document', buy: [], sell: [] });
+    expect(json.json).toEqual({ symbol: 'JMP', convention: 'document', bestBid: null, bestAsk: null, spread: null, buy: [], sell: [] });
     const missing = fresh();
     const orders = await oms(['orders'], { state: missing.state });
     expect(orders.exitCode).toBe(0);
