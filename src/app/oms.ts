@@ -71,7 +71,7 @@ export interface PriceQuery {
 
 /** Open: can be traded (if the book still gives the same); expired: too late; used: traded. */
 export type QuoteStatus = 'open' | 'expired' | 'used';
-export const QUOTE_STATUSES: readonly QuoteStatus[] = ['open', 'expired', 'used'];
+const QUOTE_STATUSES: readonly QuoteStatus[] = ['open', 'expired', 'used'];
 
 /** A stored quote, its state now, when it was made, and the trade that used it. */
 export interface QuoteEntry {

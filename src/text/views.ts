@@ -140,7 +140,7 @@ function levelRows(levels: PriceLevelView[]): string[][] {
 }
 
 /** Best bid (highest Buy), best ask (lowest Sell) and the spread, whichever way the convention walks. */
-export function topOfBook(book: BookView): string {
+function topOfBook(book: BookView): string {
   const shown = (value: string | null): string => value ?? '-';
   return `Best bid: ${shown(book.bestBid)}  Best ask: ${shown(book.bestAsk)}  Spread: ${shown(book.spread)}`;
 }
