@@ -51,7 +51,9 @@ const MIGRATIONS: ReadonlyArray<(schema: string) => string> = [
       ended_seq bigint references ${s}.operations,
       ended_trade_id bigint
     );
-    create index orders_live_book on ${s}.orders (symbol, queue_seq) where ended_seq is null;
+    -- A book loads by an index-only scan: one symbol's live orders lie together, in queue order.
+    create index orders_live_book on ${s}.orders (symbol, queue_seq) include (order_id, side, amount, price, source, accepted_at)
+      where ended_seq is null;
     create table ${s}.trades (
       trade_id bigint primary key,
       seq bigint not null references ${s}.operations,

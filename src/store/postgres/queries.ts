@@ -81,15 +81,15 @@ export interface LiveOrderRow {
 }
 
 /**
- * The live orders of some books (all books when `symbols` is undefined), in
- * the order they queued: restoring them one after another rebuilds each
- * price level's priority.
+ * The live orders of some books (all books when `symbols` is undefined), by
+ * symbol in the order they queued: restoring them one after another rebuilds
+ * each price level's priority.
  */
 export async function loadLiveOrders(client: pg.ClientBase, schema: string, symbols: readonly string[] | undefined): Promise<LiveOrderRow[]> {
   const filter = symbols ? 'and symbol = any($1::text[])' : '';
   const { rows } = await client.query({
     text: `select order_id, symbol, side, amount, price, source, (extract(epoch from accepted_at) * 1000)::bigint
-           from ${quoted(schema)}.orders where ended_seq is null ${filter} order by queue_seq`,
+           from ${quoted(schema)}.orders where ended_seq is null ${filter} order by symbol, queue_seq`,
     values: symbols ? [symbols] : [],
     rowMode: 'array',
   });
