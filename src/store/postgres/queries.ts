@@ -49,26 +49,38 @@ export async function createStateRow(client: pg.ClientBase, schema: string, conv
  */
 export async function fetchKeys(client: pg.ClientBase, schema: string, keys: readonly string[]): Promise<Map<string, OperationRecord>> {
   const found = new Map<string, OperationRecord>();
-  if (keys.length === 0) return found;
-  const lists: Record<string, string[]> = { o: [], i: [], e: [], q: [], x: [] };
-  for (const key of keys) lists[key.slice(0, 1)]?.push(key.slice(2));
+  const lists = new Map<string, string[]>();
+  for (const key of keys) {
+    const kind = key.slice(0, 1);
+    const value = key.slice(2);
+    // Ids are numbers: a key that is not one cannot match (and must not reach a bigint cast).
+    if (!(kind in KEY_SOURCES) || (kind !== 'o' && !/^\d{1,18}$/.test(value))) continue;
+    const list = lists.get(kind) ?? [];
+    list.push(value);
+    lists.set(kind, list);
+  }
+  if (lists.size === 0) return found;
+  const kinds = [...lists.keys()].sort();
   const s = quoted(schema);
-  const numeric = (values: string[]): string[] => values.filter((value) => /^\d{1,18}$/.test(value));
-  const { rows } = await client.query<OperationRow & { key: string }>(
-    `select 'o:' || o.op_id as key, ${OPERATION_COLUMNS} from ${s}.operations o where o.op_id = any($1::text[])
-     union all
-     select 'i:' || x.order_id, ${OPERATION_COLUMNS} from ${s}.orders x join ${s}.operations o on o.seq = x.added_seq where x.order_id = any($2::bigint[])
-     union all
-     select 'e:' || x.order_id, ${OPERATION_COLUMNS} from ${s}.orders x join ${s}.operations o on o.seq = x.ended_seq where x.order_id = any($3::bigint[])
-     union all
-     select 'q:' || x.quote_id, ${OPERATION_COLUMNS} from ${s}.quotes x join ${s}.operations o on o.seq = x.seq where x.quote_id = any($4::bigint[])
-     union all
-     select 'x:' || x.quote_id, ${OPERATION_COLUMNS} from ${s}.quotes x join ${s}.operations o on o.seq = x.executed_seq where x.quote_id = any($5::bigint[])`,
-    [lists.o, numeric(lists.i ?? []), numeric(lists.e ?? []), numeric(lists.q ?? []), numeric(lists.x ?? [])],
-  );
+  const text = kinds.map((kind, i) => KEY_SOURCES[kind as keyof typeof KEY_SOURCES](s, `$${i + 1}`)).join('\nunion all\n');
+  // Named, so each connection plans each shape of lookup once: planning costs more than running it.
+  const { rows } = await client.query<OperationRow & { key: string }>({ name: `oms_keys_${schema}_${kinds.join('')}`, text, values: kinds.map((kind) => lists.get(kind)) });
   for (const row of rows) found.set(row.key, recordFromRow(row));
   return found;
 }
+
+/** Where each kind of archive key is found, as a select of (key, operation) for a parameter list. */
+const KEY_SOURCES = {
+  o: (s: string, p: string) => `select 'o:' || o.op_id as key, ${OPERATION_COLUMNS} from ${s}.operations o where o.op_id = any(${p}::text[])`,
+  i: (s: string, p: string) =>
+    `select 'i:' || x.order_id as key, ${OPERATION_COLUMNS} from ${s}.orders x join ${s}.operations o on o.seq = x.added_seq where x.order_id = any(${p}::bigint[])`,
+  e: (s: string, p: string) =>
+    `select 'e:' || x.order_id as key, ${OPERATION_COLUMNS} from ${s}.orders x join ${s}.operations o on o.seq = x.ended_seq where x.order_id = any(${p}::bigint[])`,
+  q: (s: string, p: string) =>
+    `select 'q:' || x.quote_id as key, ${OPERATION_COLUMNS} from ${s}.quotes x join ${s}.operations o on o.seq = x.seq where x.quote_id = any(${p}::bigint[])`,
+  x: (s: string, p: string) =>
+    `select 'x:' || x.quote_id as key, ${OPERATION_COLUMNS} from ${s}.quotes x join ${s}.operations o on o.seq = x.executed_seq where x.quote_id = any(${p}::bigint[])`,
+};
 
 export interface LiveOrderRow {
   orderId: number;
