@@ -1,13 +1,14 @@
 // A PostgreSQL location: the schema it names, and a password that is never shown.
 
 import { describe, expect, it } from 'vitest';
-import { isPostgresLocation, parseLocation, redact } from '../../src/store/postgres/location.js';
+import { isDatabaseUrl } from '../../src/store/open.js';
+import { parseLocation, redact } from '../../src/store/postgres/location.js';
 
 describe('PostgreSQL locations', () => {
   it('takes both schemes, the schema parameter and the default schema', () => {
-    expect(isPostgresLocation('postgres://h/db')).toBe(true);
-    expect(isPostgresLocation('POSTGRESQL://h/db')).toBe(true);
-    expect(isPostgresLocation('./state.json')).toBe(false);
+    expect(isDatabaseUrl('postgres://h/db')).toBe(true);
+    expect(isDatabaseUrl('POSTGRESQL://h/db')).toBe(true);
+    expect(isDatabaseUrl('./state.json')).toBe(false);
     expect(parseLocation('postgres://u@h:5432/db').schema).toBe('oms');
     const parsed = parseLocation('postgresql://u:secret@h:5432/db?schema=desk_a&sslmode=disable');
     expect(parsed.schema).toBe('desk_a');

@@ -4,7 +4,8 @@
 // STATE_LOCKED (exit 5). The original error stays as `cause`, and no message
 // ever shows the password.
 
-import { OmsError, type LockHolder } from '../../core/errors.js';
+import { OmsError } from '../../core/errors.js';
+import type { Holder as LockHolder } from '../store.js';
 import { redact } from './location.js';
 
 /** SQLSTATE of a lock wait cut by `lock_timeout`. */

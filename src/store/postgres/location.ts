@@ -18,10 +18,6 @@ export interface PostgresLocation {
   display: string;
 }
 
-export function isPostgresLocation(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
-
 /** The URL with any password replaced by `***` (also for text that is not a valid URL). */
 export function redact(text: string): string {
   return text.replace(/(postgres(?:ql)?:\/\/[^:/?#@\s]*:)[^@/?#\s]*@/gi, '$1***@');

@@ -8,7 +8,7 @@
 
 import os from 'node:os';
 import type pg from 'pg';
-import type { LockHolder as Holder } from '../../core/errors.js';
+import type { Holder } from '../store.js';
 import { isLockTimeout, lockedError } from './errors.js';
 
 /** First half of the lock key: "oms" in ASCII; the second is hashtext(schema). */
