@@ -9,3 +9,4 @@ export interface Cluster {
 export function findPostgresBin(): Promise<string>;
 export function startCluster(dir: string, options?: { durable?: boolean }): Promise<Cluster>;
 export function stopCluster(dir: string): Promise<void>;
+export function startAgain(dir: string): Promise<void>;

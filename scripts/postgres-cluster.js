@@ -87,11 +87,24 @@ export async function startCluster(dir, options = {}) {
     '-c max_connections=300',
     ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
   ];
-  await run(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', '-o', settings.join(' '), 'start'], spawnOptions);
+  fs.writeFileSync(path.join(dir, 'settings'), settings.join(' '));
+  await startAgain(dir);
   return { url: `postgres://oms@127.0.0.1:${port}/postgres`, dir, bin };
 }
 
-/** Stops the server started in `dir`, if it runs. */
+/** Starts the server of `dir` again after stopCluster, on the same port and settings. */
+export async function startAgain(dir) {
+  const bin = await findPostgresBin();
+  const user = identity();
+  const settings = fs.readFileSync(path.join(dir, 'settings'), 'utf8');
+  await run(path.join(bin, 'pg_ctl'), ['-D', path.join(dir, 'data'), '-l', path.join(dir, 'server.log'), '-w', '-t', '60', '-o', settings, 'start'], {
+    ...(user ?? {}),
+    cwd: dir,
+    env: { ...process.env, LC_ALL: 'C' },
+  });
+}
+
+/** Stops the server started in `dir`, if it runs, as a crash would (no shutdown checkpoint). */
 export async function stopCluster(dir) {
   const data = path.join(dir, 'data');
   if (!fs.existsSync(path.join(data, 'postmaster.pid'))) return;

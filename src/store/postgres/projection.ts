@@ -200,6 +200,16 @@ export class Projection {
     this.changed.set(orderId, previous ? Object.assign(previous, change) : { order_id: orderId, ...change });
   }
 
+  /** What the tables should hold for the operations folded so far (doctor compares). */
+  expected(): { orders: OrderRow[]; trades: Record<string, unknown>[]; fills: Record<string, unknown>[]; quotes: QuoteRow[] } {
+    return {
+      orders: [...this.added.values()],
+      trades: this.trades as Record<string, unknown>[],
+      fills: this.fills as Record<string, unknown>[],
+      quotes: [...this.quotes.values()],
+    };
+  }
+
   /** Writes everything folded so far and the counters; then starts empty again. */
   async flush(client: pg.ClientBase, counters: LedgerCounters): Promise<void> {
     if (this.operations.length === 0) return;
