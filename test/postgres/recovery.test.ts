@@ -24,7 +24,8 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'oms-pg-recovery-'));
   fs.chmodSync(root, 0o711);
   clusterDir = path.join(root, 'cluster');
-  base = (await startCluster(clusterDir)).url;
+  // Durable like a production server: the test is that acknowledged means kept.
+  base = (await startCluster(clusterDir, { durable: true })).url;
   admin = new pg.Client({ connectionString: base });
   admin.on('error', () => undefined);
   await admin.connect();

@@ -11,7 +11,7 @@ import { Ledger, type OperationRecord } from '../../core/ledger.js';
 import type { Convention } from '../../core/types.js';
 import { databaseError } from './errors.js';
 import { parseLocation, quoted } from './location.js';
-import { applicationName, takeWriterLock } from './lock.js';
+import { applicationName, BEGIN_WRITE, takeWriterLock } from './lock.js';
 import { newOpId } from './memory.js';
 import { migrate, schemaVersion } from './migrations.js';
 import { Projection, type OrderBefore } from './projection.js';
@@ -69,7 +69,7 @@ export async function loadPostgres(location: string, dump: StateDump): Promise<n
   const client = new pg.Client({ connectionString: where.connectionString, application_name: applicationName('oms copy') });
   try {
     await client.connect();
-    await client.query('begin');
+    await client.query(BEGIN_WRITE);
     await takeWriterLock(client, where.schema, { timeoutMs: 10_000, display: where.display });
     await migrate(client, where.schema, where.display);
     const existing = await readStateRow(client, where.schema);

@@ -45,6 +45,13 @@ export async function lockHolder(client: pg.ClientBase, schema: string): Promise
   );
 }
 
+/**
+ * Opens a writer's transaction. An acknowledged operation must survive a
+ * crash of the database, whatever the server's default: the commit waits
+ * for its WAL record to be flushed (the same round trip as `begin`).
+ */
+export const BEGIN_WRITE = 'begin; set local synchronous_commit = on';
+
 export interface LockOptions {
   timeoutMs: number;
   display: string;

@@ -13,7 +13,7 @@ import type { HistoryQuery, InitResult, StateStatus, StateStore, StateView, Stor
 import { ledgerView } from '../view.js';
 import { databaseError } from './errors.js';
 import { parseLocation, type PostgresLocation } from './location.js';
-import { applicationName, lockHolder, takeWriterLock } from './lock.js';
+import { applicationName, BEGIN_WRITE, lockHolder, takeWriterLock } from './lock.js';
 import { Memory } from './memory.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
 import { createStateRow, fetchKeys, operationsBefore, readStateRow, type StateRow } from './queries.js';
@@ -250,7 +250,7 @@ export class PostgresStore implements StateStore, Archive {
   }
 
   private async writeWith<T>(client: pg.PoolClient, work: (tx: Transaction) => Promise<T>, options: WriteOptions): Promise<T> {
-    await client.query('begin');
+    await client.query(BEGIN_WRITE);
     let open = true;
     let changed = false;
     const rollback = async (): Promise<void> => {
@@ -315,7 +315,7 @@ export class PostgresStore implements StateStore, Archive {
   init(convention: Convention): Promise<InitResult> {
     return this.exclusive(() =>
       this.withClient('initialise', async (client) => {
-        await client.query('begin');
+        await client.query(BEGIN_WRITE);
         try {
           await this.lock(client);
           await migrate(client, this.where.schema, this.location);
