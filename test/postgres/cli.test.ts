@@ -75,6 +75,7 @@ describe('the CLI on PostgreSQL', () => {
   it('answers a script exactly as the file store does', async () => {
     const file = fileState();
     const pg = await pgState();
+    expect((await json(pg, ['init'])).state).toContain(':***@');
     for (const args of SCRIPT) {
       const [onFile, onPg] = await Promise.all([oms(['--json', ...args], { state: file }), oms(['--json', ...args], { state: pg })]);
       expect(onPg.exitCode, `${args.join(' ')}: ${onPg.stderr}`).toBe(onFile.exitCode);

@@ -10,9 +10,11 @@ export interface InitOptions {
 
 export async function runInit(options: InitOptions, ctx: CliContext): Promise<CommandOutput> {
   const convention = parseConvention(options.convention ?? 'document');
-  const result = await (await ctx.store()).init(convention);
+  const store = await ctx.store();
+  const result = await store.init(convention);
+  // The store's location is the printable one (a database URL's password is ***).
   return {
-    json: { state: ctx.statePath, ...result },
-    text: () => (result.created ? `Created ${ctx.statePath} (convention ${convention})` : `${ctx.statePath} already uses convention ${convention}`),
+    json: { state: store.location, ...result },
+    text: () => (result.created ? `Created ${store.location} (convention ${convention})` : `${store.location} already uses convention ${convention}`),
   };
 }
