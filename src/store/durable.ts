@@ -27,7 +27,7 @@ export function ioError(error: unknown, file: string, action: string): OmsError 
   const code = (error as NodeJS.ErrnoException)?.code ?? '';
   const known = CAUSES[code];
   const cause = known ? `${known} (${code})` : (error as Error)?.message || String(error);
-  return new OmsError('STATE_IO', `cannot ${action} ${file}: ${cause}`, { file });
+  return new OmsError('STATE_IO', `cannot ${action} ${file}: ${cause}`, { file }, { cause: error });
 }
 
 export function fsyncDir(dir: string): void {

@@ -252,7 +252,8 @@ export class FileState {
         loaded.ledger.apply(record);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw corrupt(file, offset, `operation ${record.seq} does not apply to the state before it (${reason})`);
+        const damage = corrupt(file, offset, `operation ${record.seq} does not apply to the state before it (${reason})`);
+        throw new OmsError(damage.code, damage.message, damage.details, { cause: error });
       }
       loaded.ledger.counters.seq = record.seq;
       addKeys(loaded, record, offset);
