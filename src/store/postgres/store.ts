@@ -346,6 +346,7 @@ export class PostgresStore implements StateStore, Archive {
   async close(): Promise<void> {
     await this.turn;
     this.memory = undefined;
-    await this.pool.end();
+    // Closing twice is closing once.
+    if (!this.pool.ended) await this.pool.end();
   }
 }
