@@ -26,7 +26,8 @@ export class PostgresStore implements StateStore, Archive {
   private readonly where: PostgresLocation;
   private readonly pool: pg.Pool;
   private memory: Memory | undefined;
-  private readonly counters = { commits: 0, operations: 0, transactions: 0 };
+  /** Each commit is one database transaction (one WAL flush). */
+  private readonly counters = { commits: 0, operations: 0 };
   /** In this process, writes and reads take turns (a read never sees a write half done). */
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -51,8 +52,8 @@ export class PostgresStore implements StateStore, Archive {
   }
 
   get stats(): StoreStats {
-    const { commits, operations, transactions } = this.counters;
-    return { commits, operations, details: { transactions } };
+    const { commits, operations } = this.counters;
+    return { commits, operations };
   }
 
   /** Once the schema is known to be at this oms's version it is not asked again (versions only grow). */
@@ -265,7 +266,6 @@ export class PostgresStore implements StateStore, Archive {
       await client.query('commit');
       open = false;
       this.counters.commits++;
-      this.counters.transactions++;
       this.counters.operations += tx.records;
     };
     try {
