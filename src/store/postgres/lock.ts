@@ -52,6 +52,17 @@ export async function lockHolder(client: pg.ClientBase, schema: string): Promise
  */
 export const BEGIN_WRITE = 'begin; set local synchronous_commit = on';
 
+/** What a try for the lock returns: whether it was taken, and the database's time (ms). */
+export interface LockAttempt {
+  ok: boolean;
+  now: string;
+}
+
+/** Tries for the lock without waiting; plain text (the schema is a checked name) so it can share a round trip. */
+export function tryLockSql(schema: string): string {
+  return `select pg_try_advisory_xact_lock(${LOCK_CLASS}, hashtext('${schema}')) as ok, (extract(epoch from clock_timestamp()) * 1000)::bigint as now`;
+}
+
 export interface LockOptions {
   timeoutMs: number;
   display: string;
@@ -63,12 +74,8 @@ export interface LockOptions {
  * database's time (ms) once it has it. Waits up to `timeoutMs`, then
  * STATE_LOCKED naming the holder.
  */
-export async function takeWriterLock(client: pg.ClientBase, schema: string, options: LockOptions): Promise<number> {
-  const first = await client.query<{ ok: boolean; now: string }>(
-    `select pg_try_advisory_xact_lock($1, hashtext($2)) as ok, (extract(epoch from clock_timestamp()) * 1000)::bigint as now`,
-    [LOCK_CLASS, schema],
-  );
-  const row = first.rows[0] as { ok: boolean; now: string };
+export async function takeWriterLock(client: pg.ClientBase, schema: string, options: LockOptions, tried?: LockAttempt): Promise<number> {
+  const row = tried ?? ((await client.query<LockAttempt>(tryLockSql(schema))).rows[0] as LockAttempt);
   if (row.ok) return Number(row.now);
   const holder = await lockHolder(client, schema);
   if (holder) options.onWait?.(holder);

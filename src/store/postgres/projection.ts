@@ -210,9 +210,17 @@ export class Projection {
     };
   }
 
-  /** Writes everything folded so far and the counters; then starts empty again. */
-  async flush(client: pg.ClientBase, counters: LedgerCounters): Promise<void> {
-    if (this.operations.length === 0) return;
+  /**
+   * Writes everything folded so far and the counters; then starts empty
+   * again. With `commit`, the transaction's `commit` goes in the same round
+   * trip: the values are then written as literals, since a parameterised
+   * statement cannot share a message with another.
+   */
+  async flush(client: pg.ClientBase, counters: LedgerCounters, commit = false): Promise<void> {
+    if (this.operations.length === 0) {
+      if (commit) await client.query('commit');
+      return;
+    }
     const s = quoted(this.schema);
     const ms = (column: string): string => `timestamptz 'epoch' + ${column} * interval '1 millisecond'`;
     const sql = `
@@ -267,7 +275,7 @@ export class Projection {
       )
       update ${s}.state set
         seq = $8, operations = $9, trades = $10, quotes = $11, next_trade_id = $12, next_quote_id = $13, live_orders = live_orders + $14`;
-    await client.query(sql, [
+    const values = [
       JSON.stringify(this.operations),
       JSON.stringify([...this.added.values()]),
       JSON.stringify([...this.changed.values()]),
@@ -282,7 +290,13 @@ export class Projection {
       counters.nextTradeId,
       counters.nextQuoteId,
       this.liveDelta,
-    ]);
+    ];
+    if (commit) {
+      const literal = (value: string | number): string => (typeof value === 'number' ? String(value) : client.escapeLiteral(value));
+      await client.query(`${sql.replace(/\$(\d+)/g, (_, n: string) => literal(values[Number(n) - 1] as string | number))};\ncommit`);
+    } else {
+      await client.query(sql, values);
+    }
     this.operations = [];
     this.added = new Map();
     this.changed = new Map();

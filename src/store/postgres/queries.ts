@@ -16,11 +16,12 @@ export interface StateRow {
   liveOrders: number;
 }
 
-export async function readStateRow(client: pg.ClientBase, schema: string): Promise<StateRow | undefined> {
-  const { rows } = await client.query<Record<string, string>>(
-    `select convention, created_at, seq, operations, trades, quotes, live_orders, next_trade_id, next_quote_id from ${quoted(schema)}.state`,
-  );
-  const row = rows[0];
+/** The select that reads the state row; plain text so it can share a round trip. */
+export function stateRowSql(schema: string): string {
+  return `select convention, created_at, seq, operations, trades, quotes, live_orders, next_trade_id, next_quote_id from ${quoted(schema)}.state`;
+}
+
+export function stateRowFrom(row: Record<string, string> | undefined): StateRow | undefined {
   if (!row) return undefined;
   return {
     convention: row.convention as Convention,
@@ -35,6 +36,10 @@ export async function readStateRow(client: pg.ClientBase, schema: string): Promi
       nextQuoteId: Number(row.next_quote_id),
     },
   };
+}
+
+export async function readStateRow(client: pg.ClientBase, schema: string): Promise<StateRow | undefined> {
+  return stateRowFrom((await client.query<Record<string, string>>(stateRowSql(schema))).rows[0]);
 }
 
 /** Creates the state row of a new state, stamped with the database's time. */

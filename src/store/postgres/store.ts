@@ -13,10 +13,10 @@ import type { HistoryQuery, InitResult, StateStatus, StateStore, StateView, Stor
 import { ledgerView } from '../view.js';
 import { databaseError } from './errors.js';
 import { parseLocation, type PostgresLocation } from './location.js';
-import { applicationName, BEGIN_WRITE, lockHolder, takeWriterLock } from './lock.js';
+import { applicationName, BEGIN_WRITE, lockHolder, takeWriterLock, tryLockSql, type LockAttempt } from './lock.js';
 import { Memory } from './memory.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
-import { createStateRow, fetchKeys, operationsBefore, readStateRow, type StateRow } from './queries.js';
+import { createStateRow, fetchKeys, operationsBefore, readStateRow, stateRowFrom, stateRowSql, type StateRow } from './queries.js';
 import { PostgresTransaction } from './transaction.js';
 
 const HISTORY_PAGE = 500;
@@ -223,7 +223,7 @@ export class PostgresStore implements StateStore, Archive {
   // ---- writing -------------------------------------------------------------
 
   /** Takes the writer lock in the open transaction; returns the database's time then. */
-  private async lock(client: pg.PoolClient): Promise<number> {
+  private async lock(client: pg.PoolClient, tried?: LockAttempt): Promise<number> {
     const signal = this.options.signal;
     if (signal?.aborted) throw new OmsError('INTERRUPTED', 'interrupted before the write started');
     // A wait for the lock is cut short by cancelling it from another connection.
@@ -233,11 +233,16 @@ export class PostgresStore implements StateStore, Archive {
     };
     signal?.addEventListener('abort', cancel, { once: true });
     try {
-      return await takeWriterLock(client, this.where.schema, {
-        timeoutMs: this.options.waitTimeoutMs ?? 10_000,
-        display: this.location,
-        ...(this.options.onWait ? { onWait: this.options.onWait } : {}),
-      });
+      return await takeWriterLock(
+        client,
+        this.where.schema,
+        {
+          timeoutMs: this.options.waitTimeoutMs ?? 10_000,
+          display: this.location,
+          ...(this.options.onWait ? { onWait: this.options.onWait } : {}),
+        },
+        tried,
+      );
     } catch (error) {
       if (signal?.aborted) throw new OmsError('INTERRUPTED', 'interrupted while waiting for another writer; nothing was written');
       throw error;
@@ -246,12 +251,30 @@ export class PostgresStore implements StateStore, Archive {
     }
   }
 
+  /**
+   * Opens a writer's transaction, takes the lock and reads the state row
+   * (undefined: no state yet). On a schema known to be current and a free
+   * lock, that is one round trip.
+   */
+  private async begin(client: pg.PoolClient): Promise<{ lockedAt: number; row: StateRow | undefined }> {
+    const schema = this.where.schema;
+    if (!this.current) {
+      await client.query(BEGIN_WRITE);
+      const lockedAt = await this.lock(client);
+      return { lockedAt, row: (await this.hasTables(client)) ? await readStateRow(client, schema) : undefined };
+    }
+    const results = (await client.query(`${BEGIN_WRITE}; ${tryLockSql(schema)}; ${stateRowSql(schema)}`)) as unknown as pg.QueryResult[];
+    const attempt = results[2]?.rows[0] as LockAttempt;
+    const lockedAt = await this.lock(client, attempt);
+    // A row read before the lock was had is stale: read it again once it is.
+    return { lockedAt, row: attempt.ok ? stateRowFrom(results[3]?.rows[0]) : await readStateRow(client, schema) };
+  }
+
   write<T>(work: (tx: Transaction) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     return this.exclusive(() => this.withClient('write to', (client) => this.writeWith(client, work, options)));
   }
 
   private async writeWith<T>(client: pg.PoolClient, work: (tx: Transaction) => Promise<T>, options: WriteOptions): Promise<T> {
-    await client.query(BEGIN_WRITE);
     let open = true;
     let changed = false;
     const rollback = async (): Promise<void> => {
@@ -262,16 +285,15 @@ export class PostgresStore implements StateStore, Archive {
       await client.query('rollback');
     };
     const commit = async (tx: PostgresTransaction): Promise<void> => {
-      await tx.flush();
-      await client.query('commit');
+      await tx.flush(true);
       open = false;
       this.counters.commits++;
       this.counters.operations += tx.records;
     };
     try {
-      const lockedAt = await this.lock(client);
+      const { lockedAt, row: current } = await this.begin(client);
       const started = performance.now();
-      let row = (await this.hasTables(client)) ? await readStateRow(client, this.where.schema) : undefined;
+      let row = current;
       const convention = options.convention ?? 'document';
       const created = !row;
       changed = created;
@@ -302,7 +324,10 @@ export class PostgresStore implements StateStore, Archive {
         await rollback();
       } else {
         await commit(tx);
-        if (created) this.notice(`created a new state at ${this.location} (convention ${convention})`);
+        if (created) {
+          this.current = true;
+          this.notice(`created a new state at ${this.location} (convention ${convention})`);
+        }
       }
       return result;
     } catch (error) {

@@ -127,9 +127,9 @@ export class PostgresTransaction implements Transaction, Archive {
     return outcome;
   }
 
-  /** Writes what was folded so far (inside the still open transaction). */
-  async flush(): Promise<void> {
-    await this.projection.flush(this.client, this.memory.ledger.counters);
+  /** Writes what was folded so far: inside the still open transaction, or as its commit. */
+  async flush(commit = false): Promise<void> {
+    await this.projection.flush(this.client, this.memory.ledger.counters, commit);
     this.pending = new Map();
   }
 
