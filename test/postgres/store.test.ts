@@ -46,6 +46,15 @@ describe('PostgreSQL store', () => {
     expect(status).toMatchObject({ exists: true, seq: 2, operations: 2, liveOrders: 2, symbols: ['JPM'], convention: 'document' });
   });
 
+  it('keeps any text exactly (quotes, backslashes, dollar signs, non-ASCII)', async () => {
+    const url = await testStateUrl();
+    const source = `O'Brien $1 \\ "desk" ✓ $$`;
+    await open(url).write((tx) => tx.execute(addCommand({ orderId: 1, symbol: 'JPM', side: 'Buy', amount: 1, price: '1', source }), `op $2 '${source}`));
+    const again = await open(url).write((tx) => tx.execute(addCommand({ orderId: 1, symbol: 'JPM', side: 'Buy', amount: 1, price: '1', source }), `op $2 '${source}`));
+    expect(again.status).toBe('replayed');
+    expect((await open(url).read()).order(1)?.source).toBe(source);
+  });
+
   it('keeps queue priority across processes: a grown order goes behind, a shrunk one keeps its place', async () => {
     const url = await testStateUrl();
     const a = open(url);
