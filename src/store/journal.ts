@@ -57,7 +57,7 @@ export interface Line {
 
 /** Reads lines from an open file, forward, in large chunks. */
 export class LineReader {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private bufferStart = 0;
   private position: number;
 
@@ -66,8 +66,15 @@ export class LineReader {
     start: number,
     private end: number,
     private readonly chunk = 1 << 20,
+    /** The bytes from `start` on, already read: lines are served from them, nothing more is read. */
+    preloaded?: Buffer,
   ) {
     this.position = start;
+    if (preloaded) {
+      this.buffer = preloaded;
+      this.bufferStart = start;
+      this.end = Math.min(end, start + preloaded.length);
+    }
   }
 
   seek(offset: number): void {
@@ -159,8 +166,10 @@ export function scanJournal(
   visit: (record: OperationRecord, offset: number) => void,
   /** Called after each complete transaction with the offset just past it. */
   onTransaction?: (end: number, seq: number) => void,
+  /** The bytes from `start` to `end`, when the caller has read them already (without blocking). */
+  preloaded?: Buffer,
 ): TailScan {
-  const reader = new LineReader(fd, start, end);
+  const reader = new LineReader(fd, start, end, undefined, preloaded);
   let seq = afterSeq;
   let position = start;
   for (;;) {
@@ -295,6 +304,18 @@ export class JournalBlocks {
     this.start = offset;
     return this.block.toString('utf8', 0, newline);
   }
+}
+
+/** The bytes of [start, end) without blocking; fewer if the file is shorter now. */
+export async function readRange(fd: number, start: number, end: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(end - start);
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await readAsync(fd, buffer, filled, buffer.length - filled, start + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
 }
 
 /** As `readLineAt`, without blocking. */

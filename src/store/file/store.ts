@@ -65,8 +65,8 @@ export class FileStore implements StateStore {
   // ---- reading -------------------------------------------------------------
 
   read(): Promise<StateView> {
-    return this.exclusive(() => {
-      const loaded = this.state.refresh(false);
+    return this.exclusive(async () => {
+      const loaded = await this.state.refresh(false);
       if (loaded) return ledgerView(loaded.ledger, this.archive);
       this.ctx.notice(`no state at ${this.paths.snapshot} yet; showing an empty one`);
       return ledgerView(emptyLedger(), this.archive);
@@ -93,8 +93,8 @@ export class FileStore implements StateStore {
   }
 
   status(): Promise<StateStatus> {
-    return this.exclusive(() => {
-      const loaded = this.state.refresh(false);
+    return this.exclusive(async () => {
+      const loaded = await this.state.refresh(false);
       const ledger = loaded?.ledger ?? emptyLedger();
       const size = (file: string): number => {
         try {
@@ -143,12 +143,12 @@ export class FileStore implements StateStore {
   }
 
   private async writeLocked<T>(work: (tx: Transaction) => Promise<T>, options: WriteOptions): Promise<T> {
-    let loaded = this.state.refresh(true);
+    let loaded = await this.state.refresh(true);
     const convention = options.convention ?? 'document';
     const created = !loaded;
     if (!loaded) {
       this.state.create(convention);
-      loaded = this.state.refresh(true)!;
+      loaded = (await this.state.refresh(true))!;
     }
     if (options.bulk) loaded.index?.loadFully();
     const atomic = options.atomic === true || options.dryRun === true;
@@ -163,7 +163,7 @@ export class FileStore implements StateStore {
       }
       tx.close(options.dryRun !== true);
       // After a rollback the memory state is ahead of the journal: never snapshot it.
-      if (!this.state.isStale) checkpointQuietly(this.ctx, loaded);
+      if (!this.state.isStale) await checkpointQuietly(this.ctx, loaded);
       return result;
     } finally {
       // A state is created by its first committed operation, not by a rejected one.
@@ -175,8 +175,8 @@ export class FileStore implements StateStore {
   async init(convention: Convention): Promise<InitResult> {
     const lock = await this.lock();
     try {
-      return await this.exclusive(() => {
-        const loaded = this.state.refresh(true);
+      return await this.exclusive(async () => {
+        const loaded = await this.state.refresh(true);
         if (loaded) {
           if (loaded.ledger.convention !== convention) {
             throw new OmsError(
