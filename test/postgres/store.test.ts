@@ -162,6 +162,29 @@ describe('PostgreSQL store', () => {
     expect([...(await open(url).read()).orders()].map((order) => order.orderId)).toEqual([1, 4]);
   });
 
+  it('a bulk write (an import) finds what exists across its own chunks and what was there before', async () => {
+    const url = await testStateUrl();
+    const a = open(url);
+    await a.write((tx) => tx.execute(jpm(1, 5, '10'), 'before'));
+    const add = (orderId: number) => addCommand({ orderId, symbol: `S${orderId % 7}`, side: 'Sell', amount: 1, price: '5' });
+    const statuses = await a.write(
+      async (tx) => {
+        const seen: string[] = [];
+        for (let i = 2; i <= 6_002; i++) seen.push((await tx.execute(add(i), `row-${i}`)).status);
+        for (const [command, opId] of [[jpm(1, 5, '10'), 'before'], [add(2), 'row-2'], [add(3), 'other']] as const) {
+          seen.push(await tx.execute(command, opId).then((outcome) => outcome.status, (error: { code: string }) => error.code));
+        }
+        return seen;
+      },
+      { atomic: true, bulk: true },
+    );
+    expect(statuses.slice(-3)).toEqual(['replayed', 'replayed', 'replayed']);
+    expect(statuses.filter((status) => status === 'applied')).toHaveLength(6_001);
+    const again = await a.write(async (tx) => (await tx.execute(add(10), 'row-10')).status, { bulk: true });
+    expect(again).toBe('replayed');
+    await expect(a.write((tx) => tx.execute(add(11), 'row-10'), { bulk: true })).rejects.toMatchObject({ code: 'OP_ID_CONFLICT' });
+  });
+
   it('a rejected first command creates nothing; init refuses another convention', async () => {
     const schema = `t_${Date.now().toString(36)}`;
     const url = await testStateUrl(schema);

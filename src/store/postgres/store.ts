@@ -14,6 +14,7 @@ import { ledgerView } from '../view.js';
 import { databaseError } from './errors.js';
 import { parseLocation, type PostgresLocation } from './location.js';
 import { applicationName, BEGIN_WRITE, lockHolder, takeWriterLock, tryLockSql, type LockAttempt } from './lock.js';
+import { KnownKeys } from './known.js';
 import { Memory } from './memory.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
 import { createStateRow, fetchKeys, operationsBefore, readStateRow, stateRowFrom, stateRowSql, type StateRow } from './queries.js';
@@ -306,7 +307,9 @@ export class PostgresStore implements StateStore, Archive {
       const memory = await this.follow(client, row, this.options.longLived || options.bulk ? 'all' : []);
       // An injected clock (tests) wins; otherwise one clock for every machine: the database's.
       const clock = this.options.clock ?? (() => lockedAt + Math.floor(performance.now() - started));
-      const tx = new PostgresTransaction(client, this.where.schema, memory, clock, options.batchName ?? null);
+      // Many operations follow: knowing which keys exist spares a lookup for each new one.
+      const known = options.bulk ? await KnownKeys.load(client, this.where.schema) : undefined;
+      const tx = new PostgresTransaction(client, this.where.schema, memory, clock, options.batchName ?? null, known);
       const atomic = options.atomic === true || options.dryRun === true;
       let result: T;
       try {

@@ -15,6 +15,7 @@ import type { StateView, Transaction } from '../store.js';
 import { ledgerView } from '../view.js';
 import type { Memory } from './memory.js';
 import { Projection, type OrderBefore } from './projection.js';
+import type { KnownKeys } from './known.js';
 import { fetchKeys } from './queries.js';
 
 /** Operations folded in memory before they are written (the transaction stays open). */
@@ -47,6 +48,8 @@ export class PostgresTransaction implements Transaction, Archive {
     /** The database's time now, in ms. */
     private readonly clock: () => number,
     private readonly batchName: string | null,
+    /** Which keys exist at all, for a write of many operations. */
+    private readonly known?: KnownKeys,
   ) {
     this.projection = new Projection(schema);
     this.view = ledgerView(memory.ledger, this);
@@ -58,7 +61,7 @@ export class PostgresTransaction implements Transaction, Archive {
     for (const key of keys) {
       const record = this.pending.get(key) ?? this.ahead.get(key);
       if (record) found.set(key, record);
-      else if (!this.ahead.has(key)) missing.push(key);
+      else if (!this.ahead.has(key) && this.known?.mayExist(key) !== false) missing.push(key);
     }
     for (const [key, record] of await fetchKeys(this.client, this.schema, missing)) found.set(key, record);
     return found;
@@ -94,7 +97,7 @@ export class PostgresTransaction implements Transaction, Archive {
       if (entry.fetched) continue;
       entry.fetched = true;
       const need = ledger.needs(entry.command, entry.opId);
-      for (const key of need.keys) if (!this.pending.has(key) && !this.ahead.has(key)) keys.push(key);
+      for (const key of need.keys) if (!this.pending.has(key) && !this.ahead.has(key) && this.known?.mayExist(key) !== false) keys.push(key);
       needs.symbols.push(...need.symbols);
       needs.orders.push(...need.orders);
     }
@@ -120,6 +123,7 @@ export class PostgresTransaction implements Transaction, Archive {
     for (const key of recordKeys(stored)) {
       this.pending.set(key, stored);
       this.ahead.delete(key);
+      this.known?.add(key);
     }
     this.projection.add(stored, this.batchName, (orderId) => ledger.order(orderId)?.amount, before);
     this.records++;
