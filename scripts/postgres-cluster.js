@@ -6,8 +6,10 @@
 // Plain JavaScript (with a .d.ts beside it) so the bench can use it too.
 
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -31,16 +33,39 @@ export async function findPostgresBin() {
     const versions = fs.readdirSync(debian).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
     for (const version of versions) candidates.push(path.join(debian, version, 'bin'));
   }
+  const user = identity();
   const tried = [];
   for (const bin of candidates) {
     try {
-      await run(path.join(bin, 'postgres'), ['--version']);
+      await run(path.join(bin, 'postgres'), ['--version'], user ?? {});
       return bin;
     } catch (error) {
       tried.push(`${bin}: ${String(error.message).split('\n')[0]}`);
     }
+    if (!user) continue;
+    // Root may reach binaries the server's user cannot (a checkout under a private folder): use a copy it can.
+    try {
+      const copy = await reachableCopy(bin);
+      await run(path.join(copy, 'postgres'), ['--version'], user);
+      return copy;
+    } catch (error) {
+      tried.push(`a copy of ${bin}: ${String(error.message).split('\n')[0]}`);
+    }
   }
   throw new Error(`no runnable PostgreSQL found (set OMS_TEST_DATABASE_URL or OMS_TEST_PG_BIN); tried ${tried.join('; ') || 'nothing'}`);
+}
+
+/** A copy of the installation around `bin` (bin, lib, share) in a folder everyone may read; its new bin. */
+async function reachableCopy(bin) {
+  const install = path.dirname(bin);
+  const target = path.join(os.tmpdir(), `oms-postgres-${createHash('sha256').update(install).digest('hex').slice(0, 12)}`);
+  if (!fs.existsSync(path.join(target, 'done'))) {
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.cpSync(install, target, { recursive: true, verbatimSymlinks: true });
+    fs.chmodSync(target, 0o755);
+    fs.writeFileSync(path.join(target, 'done'), '');
+  }
+  return path.join(target, path.basename(bin));
 }
 
 async function freePort() {
