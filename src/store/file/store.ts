@@ -13,9 +13,10 @@ import type { Convention } from '../../core/types.js';
 import { stateMode } from '../durable.js';
 import { corrupt } from '../journal.js';
 import { readHolder, WriterLock } from '../lock.js';
-import { statePaths, type StatePaths } from '../paths.js';
+import type { StatePaths } from '../paths.js';
 import { readLinesBackward } from '../reverse-lines.js';
 import { openSnapshot, SNAPSHOT_SCHEMA } from '../snapshot.js';
+import { locateState } from '../state-location.js';
 import type { HistoryQuery, InitResult, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
 import { ledgerView } from '../view.js';
 import { FileArchive } from './archive.js';
@@ -36,7 +37,7 @@ export class FileStore implements StateStore {
     readonly location: string,
     options: StoreOptions = {},
   ) {
-    this.paths = statePaths(location);
+    this.paths = locateState(location);
     const counters: FileCounters = { commits: 0, operations: 0, fsyncs: 0, checkpoints: 0 };
     this.ctx = {
       paths: this.paths,
@@ -203,6 +204,7 @@ export class FileStore implements StateStore {
       command: options.command ?? 'oms',
       mode: stateMode(this.paths.snapshot),
       ...(options.onWait ? { onWait: options.onWait } : {}),
+      onNotice: (message) => this.ctx.notice(message),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   }
