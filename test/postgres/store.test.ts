@@ -44,6 +44,7 @@ describe('PostgreSQL store', () => {
     expect(view.price('JPM', 'Buy', 22, false).total).toBe('442');
     const status = await a.status();
     expect(status).toMatchObject({ exists: true, seq: 2, operations: 2, liveOrders: 2, symbols: ['JPM'], convention: 'document' });
+    expect(status.details?.lines).toContainEqual(['PostgreSQL', expect.stringMatching(/^\d+/)]);
   });
 
   it('keeps any text exactly (quotes, backslashes, dollar signs, non-ASCII)', async () => {

@@ -192,7 +192,7 @@ export class PostgresStore implements StateStore, Archive {
           ? (await client.query<{ symbol: string }>(`select distinct symbol from "${this.where.schema}".orders order by symbol`)).rows.map((r) => r.symbol)
           : [];
         const holder = row ? await lockHolder(client, this.where.schema) : undefined;
-        const server = (await client.query<{ version: string }>('show server_version')).rows[0]?.version ?? '';
+        const server = (await client.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '';
         const lockText = holder ? `held by pid ${holder.pid} on ${holder.host} ("${holder.command}") since ${holder.since}` : 'free';
         return {
           location: this.location,
