@@ -2,6 +2,7 @@
 
 import type { CliContext } from '../context.js';
 import type { CommandOutput } from '../output.js';
+import { conventionRule, otherConventionHint } from '../../text/convention.js';
 
 export interface InitOptions {
   convention?: string;
@@ -9,10 +10,17 @@ export interface InitOptions {
 
 export async function runInit(options: InitOptions, ctx: CliContext): Promise<CommandOutput> {
   const app = await ctx.app();
-  const result = await app.init(options.convention);
+  // No --convention on an existing state asks for nothing: a no-op, whatever its convention.
+  const existing = options.convention === undefined ? await app.status() : undefined;
+  const result = await app.init(existing?.exists ? existing.convention : options.convention);
+  const { convention } = result;
   // The app's location is the printable one (a database URL's password is ***).
+  const state = app.location;
   return {
-    json: { state: app.location, ...result },
-    text: () => (result.created ? `Created ${app.location} (convention ${result.convention})` : `${app.location} already uses convention ${result.convention}`),
+    json: { state, ...result },
+    text: () =>
+      result.created
+        ? `Created ${state} (convention ${convention})\n${conventionRule(convention)}; ${otherConventionHint(convention)}`
+        : `${state} already uses convention ${convention} (${conventionRule(convention)})`,
   };
 }
