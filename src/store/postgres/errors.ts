@@ -9,7 +9,7 @@ import type { Holder as LockHolder } from '../store.js';
 import { redact } from './location.js';
 
 /** SQLSTATE of a lock wait cut by `lock_timeout`. */
-export const LOCK_NOT_AVAILABLE = '55P03';
+const LOCK_NOT_AVAILABLE = '55P03';
 
 const REASONS: Record<string, string> = {
   ECONNREFUSED: 'the server refused the connection',
@@ -41,21 +41,15 @@ function reasonOf(error: unknown): string {
   return message;
 }
 
-export function withCause(error: OmsError, cause: unknown): OmsError {
-  Object.defineProperty(error, 'cause', { value: cause, enumerable: false, configurable: true, writable: true });
-  return error;
-}
-
 /** Any failure talking to the database, as STATE_IO naming the state. */
 export function databaseError(error: unknown, display: string, action: string): OmsError {
   if (error instanceof OmsError) return error;
-  return withCause(new OmsError('STATE_IO', `cannot ${action} ${display}: ${reasonOf(error)}`), error);
+  return new OmsError('STATE_IO', `cannot ${action} ${display}: ${reasonOf(error)}`, {}, { cause: error });
 }
 
 export function lockedError(display: string, timeoutMs: number, holder: LockHolder | undefined, cause?: unknown): OmsError {
   const who = holder ? `; held by ${holder.command} (pid ${holder.pid} on ${holder.host}) since ${holder.since}` : '';
-  const error = new OmsError('STATE_LOCKED', `${display} is locked by another writer: waited ${timeoutMs} ms${who}`, holder ? { holder } : {});
-  return cause === undefined ? error : withCause(error, cause);
+  return new OmsError('STATE_LOCKED', `${display} is locked by another writer: waited ${timeoutMs} ms${who}`, holder ? { holder } : {}, { cause });
 }
 
 export function isLockTimeout(error: unknown): boolean {

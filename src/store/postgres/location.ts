@@ -5,7 +5,7 @@
 
 import { OmsError } from '../../core/errors.js';
 
-export const DEFAULT_SCHEMA = 'oms';
+const DEFAULT_SCHEMA = 'oms';
 
 /** Lower-case identifiers only, so the name never needs quoting rules beyond "…". */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -100,7 +100,7 @@ const MIGRATIONS: ReadonlyArray<(schema: string) => string> = [
 /** The schema version this oms writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export function newerSchemaError(display: string, version: number): OmsError {
+function newerSchemaError(display: string, version: number): OmsError {
   return new OmsError(
     'STATE_CORRUPT',
     `${display} was written by a newer oms (schema ${version}; this oms reads up to ${SCHEMA_VERSION}): upgrade oms; the state is not damaged`,
