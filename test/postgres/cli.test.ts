@@ -7,7 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { oms, ROOT, tempState, type TempState } from '../e2e/helpers.js';
+import { measurePace } from '../pace.js';
 import { testStateUrl } from './server.js';
+
+// Budgets are counts of commands at the pace measured when the file starts.
+const pace = await measurePace();
 
 const temps: TempState[] = [];
 afterAll(() => {
@@ -96,7 +100,7 @@ describe('the CLI on PostgreSQL', () => {
     expect(String(text.stdout)).not.toContain('hunter2');
     const doctor = await json(pg, ['doctor']);
     expect(doctor.healthy).toBe(true);
-  });
+  }, pace.commands(SCRIPT.length * 2 + 10));
 
   it('takes the location from $OMS_STATE, imports a CSV once, and a re-import replays', async () => {
     const pg = await pgState();

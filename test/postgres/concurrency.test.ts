@@ -5,7 +5,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { oms } from '../e2e/helpers.js';
+import { measurePace } from '../pace.js';
 import { testStateUrl } from './server.js';
+
+// Budgets are counts of commands at the pace measured when the file starts.
+const pace = await measurePace();
 
 const WORKERS = 4;
 const COMMANDS = 50;
@@ -31,7 +35,7 @@ describe('concurrent CLI writers on PostgreSQL', () => {
         const args = even
           ? ['add', String(orderId), 'XYZ', 'Sell', String(amount), String(10 + ((w * 7 + i) % 5))]
           : ['--op-id', `w${w}-t${i}`, 'trade', 'XYZ', 'Sell', String(8 + (i % 5)), '--partial'];
-        const result = await oms(['--json', '--lock-timeout', '60', ...args], { state, timeout: 120_000 });
+        const result = await oms(['--json', '--lock-timeout', String(pace.seconds(WORKERS * 5)), ...args], { state, timeout: pace.commands(WORKERS * 5) });
         expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(0);
         const json = JSON.parse(String(result.stdout));
         if (even) added.set(orderId, amount);
@@ -58,5 +62,5 @@ describe('concurrent CLI writers on PostgreSQL', () => {
     expect(traded).toBe((WORKERS * COMMANDS) / 2);
     const doctor = await oms(['--json', 'doctor'], { state });
     expect(doctor.exitCode, String(doctor.stdout)).toBe(0);
-  }, 600_000);
+  }, pace.commands(WORKERS * COMMANDS + 10));
 });
