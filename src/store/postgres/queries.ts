@@ -148,3 +148,35 @@ export async function operationsBefore(client: pg.ClientBase, schema: string, be
   );
   return rows.map(recordFromRow);
 }
+
+/** A stored quote row: its operation's columns, then those of the operation that executed it (null while unused). */
+type QuoteRow = OperationRow & { x_seq: string | null; x_op_id: string; x_at_ms: string; x_command: Record<string, unknown>; x_result: Record<string, unknown> | null; x_ended: string[] | null };
+
+/**
+ * Stored quotes with an id below `before` (or just `quoteId`), newest first,
+ * each with the operation that executed it: one query over the quotes table.
+ */
+export async function quotesBefore(
+  client: pg.ClientBase,
+  schema: string,
+  before: number,
+  limit: number,
+  quoteId?: number,
+): Promise<Array<{ quote: OperationRecord; executed: OperationRecord | null }>> {
+  const s = quoted(schema);
+  const { rows } = await client.query<QuoteRow>(
+    `select ${OPERATION_COLUMNS}, x.seq as x_seq, x.op_id as x_op_id, (extract(epoch from x.at) * 1000)::bigint as x_at_ms,
+            x.command as x_command, x.result as x_result, x.ended as x_ended
+       from ${s}.quotes q join ${s}.operations o on o.seq = q.seq left join ${s}.operations x on x.seq = q.executed_seq
+      where q.quote_id < $1 and ($3::bigint is null or q.quote_id = $3)
+      order by q.quote_id desc limit $2`,
+    [before, limit, quoteId ?? null],
+  );
+  return rows.map((row) => ({
+    quote: recordFromRow(row),
+    executed:
+      row.x_seq === null
+        ? null
+        : recordFromRow({ seq: row.x_seq, op_id: row.x_op_id, at_ms: row.x_at_ms, command: row.x_command, result: row.x_result, ended: row.x_ended }),
+  }));
+}

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { OmsError } from '../../core/errors.js';
 import type { Archive, OperationRecord } from '../../core/ledger.js';
 import type { Convention } from '../../core/types.js';
-import type { HistoryQuery, InitResult, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
+import type { HistoryQuery, InitResult, QuotesQuery, StoredQuote, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
 import { ledgerView } from '../view.js';
 import { databaseError } from './errors.js';
 import { parseLocation, type PostgresLocation } from './location.js';
@@ -17,7 +17,7 @@ import { applicationName, BEGIN_WRITE, lockHolder, takeWriterLock, tryLockSql, t
 import { KnownKeys } from './known.js';
 import { Memory } from './memory.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
-import { createStateRow, fetchKeys, operationsBefore, readStateRow, stateRowFrom, stateRowSql, type StateRow } from './queries.js';
+import { createStateRow, fetchKeys, operationsBefore, quotesBefore, readStateRow, stateRowFrom, stateRowSql, type StateRow } from './queries.js';
 import { PostgresTransaction } from './transaction.js';
 
 const HISTORY_PAGE = 500;
@@ -179,6 +179,25 @@ export class PostgresStore implements StateStore, Archive {
       }
       if (page.length < HISTORY_PAGE) return;
       before = (page[page.length - 1] as OperationRecord).seq;
+    }
+  }
+
+  async *quotes(query: QuotesQuery = {}): AsyncGenerator<StoredQuote> {
+    let left = query.limit ?? Infinity;
+    if (left <= 0) return;
+    let before = Number.MAX_SAFE_INTEGER;
+    for (;;) {
+      const page = await this.withClient('read', async (client) => {
+        if (!(await this.hasTables(client))) return [];
+        return quotesBefore(client, this.where.schema, before, HISTORY_PAGE, query.quoteId);
+      });
+      for (const stored of page) {
+        if (query.filter && !query.filter(stored)) continue;
+        yield stored;
+        if (--left <= 0) return;
+      }
+      if (page.length < HISTORY_PAGE) return;
+      before = (page[page.length - 1]!.quote.res as { quoteId: number }).quoteId;
     }
   }
 
