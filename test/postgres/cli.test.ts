@@ -71,7 +71,11 @@ const SCRIPT: string[][] = [
   ['order', '3'],
   ['book', 'JPM', '--orders'],
   ['orders'],
+  ['orders', '--limit', '1', '--offset', '1'],
   ['trades'],
+  ['quotes'],
+  ['quotes', '1'],
+  ['quotes', '7'],
   ['history', '--limit', '50'],
 ];
 
