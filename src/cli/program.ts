@@ -15,7 +15,7 @@ export type Dispatch = (load: () => Promise<CommandRunner<never>>, options: obje
 
 /** --format on the list commands (orders, trades, history, quotes). */
 function formatOption(): Option {
-  return new Option('--format <format>', 'text (a table, the default), csv, tsv (one row per item, with a header) or json (as --json)').choices(['text', 'csv', 'tsv', 'json']);
+  return new Option('--format <format>', 'text (a table), csv or tsv (a header, then one row per item), json (as --json)').choices(['text', 'csv', 'tsv', 'json']);
 }
 
 /** The --format value for a command's options, when given. */
