@@ -4,6 +4,7 @@
 
 import { CommanderError } from 'commander';
 import { OmsError } from '../core/errors.js';
+import { escapeControls, safeJson } from '../core/text.js';
 import { CliContext, type GlobalOptions, type Io } from './context.js';
 import { errorJson, exitCodeOf, SIGNAL_EXIT, toOmsError } from './exit-codes.js';
 import { emit } from './output.js';
@@ -23,10 +24,10 @@ function wantsJson(argv: string[]): boolean {
 async function report(io: Io, argv: string[], error: OmsError): Promise<void> {
   const theme = await loadTheme(colorLevel({ color: !argv.includes('--no-color'), isTTY: io.stderr.isTTY === true, env: io.env }));
   io.stderr.write(`${theme.bad('oms: error:')} ${error.message}\n`);
-  for (const problem of error.details.problems ?? []) io.stderr.write(`${problem.file}:${problem.line}: ${problem.field}: ${problem.message}\n`);
+  for (const problem of error.details.problems ?? []) io.stderr.write(`${escapeControls(`${problem.file}:${problem.line}: ${problem.field}: ${problem.message}`)}\n`);
   if (error.details.moreProblems) io.stderr.write(`... and ${error.details.moreProblems} more problems\n`);
   if (error.code === 'INTERNAL' && io.env['OMS_DEBUG']) io.stderr.write(`${error.stack ?? ''}\n`);
-  if (wantsJson(argv)) io.stdout.write(`${JSON.stringify(errorJson(error))}\n`);
+  if (wantsJson(argv)) io.stdout.write(`${safeJson(errorJson(error))}\n`);
 }
 
 // Global options that take a value, so `--state x.json` is not read as a command.
@@ -66,7 +67,8 @@ export async function runCli(argv: string[], io: Io, options: RunOptions): Promi
     command.exitOverride();
     command.configureOutput({
       writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      // Commander quotes what was typed (an unknown option, a bad value): escaped like our own messages.
+      writeErr: (text) => io.stderr.write(text.split('\n').map(escapeControls).join('\n')),
     });
   }
 
@@ -75,7 +77,7 @@ export async function runCli(argv: string[], io: Io, options: RunOptions): Promi
     io.stderr.write(program.helpInformation());
     const message = 'no command given, and no terminal for interactive mode: give a command (see above)';
     io.stderr.write(`\noms: ${message}\n`);
-    if (wantsJson(argv)) io.stdout.write(`${JSON.stringify(errorJson(new OmsError('INVALID_ARGUMENT', message, { field: 'command' })))}\n`);
+    if (wantsJson(argv)) io.stdout.write(`${safeJson(errorJson(new OmsError('INVALID_ARGUMENT', message, { field: 'command' })))}\n`);
     return 2;
   }
 
@@ -84,7 +86,7 @@ export async function runCli(argv: string[], io: Io, options: RunOptions): Promi
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
-      if (wantsJson(argv)) io.stdout.write(`${JSON.stringify(errorJson(usageError(error)))}\n`);
+      if (wantsJson(argv)) io.stdout.write(`${safeJson(errorJson(usageError(error)))}\n`);
       return 2;
     }
     const failure = toOmsError(error);
