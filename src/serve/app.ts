@@ -8,8 +8,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import { errorJson, toOmsError } from '../cli/exit-codes.js';
 import { OmsError } from '../core/errors.js';
+import { clip, safeJson } from '../core/text.js';
 import type { StateStore } from '../store/store.js';
+import { AllowedMethods } from './allowed-methods.js';
 import { bearerCheck } from './auth.js';
+import { clientErrorHandler } from './client-errors.js';
 import { CommitQueue } from './commit-queue.js';
 import { Metrics } from './metrics.js';
 import { mutationRoutes } from './mutation-routes.js';
@@ -17,6 +20,7 @@ import type { ServeContext } from './read-context.js';
 import { readRoutes } from './read-routes.js';
 import { noQuery } from './schemas.js';
 import { retryAfterOf, statusOf } from './status.js';
+import { parseJsonBody } from './json-body.js';
 import { frameworkError, schemaError, type SchemaError } from './validation.js';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -50,7 +54,7 @@ export interface OmsApp {
 function sendError(reply: FastifyReply, error: OmsError, status: number): FastifyReply {
   const retryAfter = retryAfterOf(error.code);
   if (status === 503 && retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-  return reply.code(status).type('application/json; charset=utf-8').send(errorJson(error));
+  return reply.code(status).type('application/json; charset=utf-8').send(safeJson(errorJson(error)));
 }
 
 export function buildApp(options: AppOptions): OmsApp {
@@ -66,6 +70,7 @@ export function buildApp(options: AppOptions): OmsApp {
     ajv: { customOptions: { allowUnionTypes: true, removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, verbose: true } },
     schemaErrorFormatter: (errors, context) => schemaError(errors as SchemaError[], context),
     return503OnClosing: false,
+    clientErrorHandler: clientErrorHandler(logger),
     frameworkErrors: (error, _request, reply) => {
       const known = frameworkError(error, BODY_LIMIT) ?? { status: 400, error: new OmsError('INVALID_ARGUMENT', `request: ${error.message}`) };
       sendError(reply, known.error, known.status);
@@ -73,6 +78,27 @@ export function buildApp(options: AppOptions): OmsApp {
   });
   app.decorateRequest('opId', null);
   app.decorateRequest('notice', null);
+
+  // JSON only, read exactly (json-body.ts); text/plain is 415 like any other type (SPEC §7, §12).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      done(Object.assign(new Error(`charset ${charset}`), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }), undefined);
+      return;
+    }
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  const allowed = new AllowedMethods();
+  app.addHook('onRoute', (route) => {
+    allowed.add(route.method, route.url);
+    if (route.method === 'GET') allowed.add('HEAD', route.url);
+  });
 
   // Once stopping, requests that still arrive on open connections are turned
   // away (in our error shape, unlike fastify's own return503OnClosing).
@@ -123,8 +149,15 @@ export function buildApp(options: AppOptions): OmsApp {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const error = new OmsError('INVALID_ARGUMENT', `route: ${request.method} ${request.url.split('?')[0]} does not exist`, { field: 'route' });
-    sendError(reply, error, 404);
+    const path = clip(request.url.split('?')[0] ?? '', 200);
+    const methods = allowed.of(path);
+    if (methods.length > 0) {
+      reply.header('allow', methods.join(', '));
+      const error = new OmsError('INVALID_ARGUMENT', `method: ${request.method} is not allowed on ${path}; it takes ${methods.join(', ')}`, { field: 'method' });
+      return sendError(reply, error, 405);
+    }
+    const error = new OmsError('INVALID_ARGUMENT', `route: ${request.method} ${path} does not exist`, { field: 'route' });
+    return sendError(reply, error, 404);
   });
 
   app.get('/healthz', { schema: { querystring: noQuery } }, async (_request, reply) => {

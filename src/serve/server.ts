@@ -5,6 +5,7 @@
 import pino, { type Logger } from 'pino';
 import type { OutputStream } from '../cli/context.js';
 import { OmsError } from '../core/errors.js';
+import { escapeJsonText } from '../core/text.js';
 import type { StateStore } from '../store/store.js';
 import { buildApp } from './app.js';
 import type { ServeContext } from './read-context.js';
@@ -37,7 +38,8 @@ export function createLogger(stderr: OutputStream): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    { write: (line: string) => stderr.write(line) },
+    // pino escapes C0 but leaves C1, U+2028/2029 and bidi controls raw: escaped here, the line stays the same JSON.
+    { write: (line: string) => stderr.write(escapeJsonText(line)) },
   );
 }
 
