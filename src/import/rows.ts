@@ -8,7 +8,7 @@
 
 import { addCommand, modifyCommand, removeCommand, tradeCommand, type Command } from '../core/commands.js';
 import { canonicalPrice } from '../core/decimal.js';
-import { invalid, OmsError } from '../core/errors.js';
+import { invalid, OmsError, showValue } from '../core/errors.js';
 import { parseAmount, parseNewAmount, parseOpId, parseOrderId, parseSide, parseSymbol, parseText } from '../core/fields.js';
 import type { Side } from '../core/types.js';
 import { unprotectText } from './cells.js';
@@ -59,6 +59,8 @@ const RULES: Record<Action, CellRule[]> = {
   trade: [rule('symbol', true, parseSymbol), rule('side', true, parseSide), rule('amount', true, parseAmount), rule('client', false, text)],
 };
 
+/** Extra cells quoted in a problem; the rest are counted. */
+const SHOWN_EXTRA = 3;
 const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
 const NUMERIC: ReadonlySet<Column> = new Set<Column>(['order_id', 'amount', 'price']);
 
@@ -186,7 +188,9 @@ export class RowReader {
     }
     const extra = cells.slice(this.header.names.length).filter((value) => value !== '');
     if (extra.length > 0) {
-      problems.push({ field: 'row', message: `has ${cells.length} cells but the header has ${this.header.names.length} (extra: ${extra.map((value) => JSON.stringify(value)).join(', ')})` });
+      const shown = extra.slice(0, SHOWN_EXTRA).map((value) => showValue(value)).join(', ');
+      const rest = extra.length > SHOWN_EXTRA ? ` and ${extra.length - SHOWN_EXTRA} more` : '';
+      problems.push({ field: 'row', message: `has ${cells.length} cells but the header has ${this.header.names.length} (extra: ${shown}${rest})` });
     }
     return problems;
   }

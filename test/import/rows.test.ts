@@ -120,3 +120,10 @@ describe('reserved op ids in op_id cells (SPEC §12)', () => {
     expect(read('remove,7,,,,,,,import:daily.csv:x:1').problems).toEqual([{ field: 'op_id', message: expect.stringMatching(/another row/) }]);
   });
 });
+
+describe('bounded problems', () => {
+  it('a row with many extra cells names three and counts the rest', () => {
+    const problems = read(`add,1,A,Buy,1,1,,,,${Array.from({ length: 1000 }, (_, at) => `x${at}`).join(',')}`).problems ?? [];
+    expect(problems).toEqual([{ field: 'row', message: 'has 1009 cells but the header has 9 (extra: "x0", "x1", "x2" and 997 more)' }]);
+  });
+});
