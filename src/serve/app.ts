@@ -72,7 +72,7 @@ export function buildApp(options: AppOptions): OmsApp {
     return503OnClosing: false,
     clientErrorHandler: clientErrorHandler(logger),
     frameworkErrors: (error, _request, reply) => {
-      const known = frameworkError(error, BODY_LIMIT) ?? { status: 400, error: new OmsError('INVALID_ARGUMENT', `request: ${error.message}`) };
+      const known = frameworkError(error, BODY_LIMIT) ?? { status: 400, error: new OmsError('INVALID_ARGUMENT', `request: ${clip(error.message, 200)}`) };
       sendError(reply, known.error, known.status);
     },
   });

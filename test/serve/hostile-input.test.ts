@@ -171,3 +171,21 @@ describe('hostile text in URLs reaches no message or log line raw', () => {
     for (const line of stderr.split('\n')) expect(line).not.toMatch(RAW_CONTROL);
   });
 });
+
+describe('long names and paths make short messages', () => {
+  it('an unknown 5000-character key, a 300-digit path parameter', async () => {
+    const fresh = tempState();
+    const other = await startServer(fresh.state);
+    try {
+      const key = await call(other, 'POST', '/orders', { rawBody: `{"orderId":1,"symbol":"A","side":"buy","amount":1,"price":"1","${'k'.repeat(5000)}":1}` });
+      expectShape(key, 400);
+      expect(key.json.error.message.length).toBeLessThan(300);
+      const param = await call(other, 'GET', `/orders/${'9'.repeat(300)}`);
+      expect(param.status).toBeGreaterThanOrEqual(400);
+      expect(param.json.error.message.length).toBeLessThan(300);
+    } finally {
+      await stopServer(other);
+      fresh.cleanup();
+    }
+  });
+});
