@@ -48,32 +48,59 @@ export class RecordBounds {
 
   /** Checks the next bytes; throws the import's fatal CSV_INVALID at the first record over a limit. */
   scan(chunk: Buffer): void {
-    for (let at = 0; at < chunk.length; at++) {
-      const byte = chunk[at] as number;
-      if (byte === LF || byte === CR) {
-        if (byte === CR || !this.afterCR) this.line++;
-        this.afterCR = byte === CR;
-      } else {
-        this.afterCR = false;
-      }
-      if (this.quoting) {
-        if (this.quoteSeen) {
-          this.quoteSeen = false;
-          if (byte !== QUOTE) {
-            this.quoting = false;
-            this.unquoted(byte);
+    // Where the next quote and CR are in this chunk (-1: none left), found natively and reused across rows.
+    let nextQuote = -2;
+    let nextCR = -2;
+    for (let at = 0; at < chunk.length; ) {
+      if (this.atRecordStart()) {
+        // The common case in one step: a row shorter than MAX_CELLS bytes with no quote and no lone CR is
+        // under every limit, so it only needs its line counted.
+        const lf = chunk.indexOf(LF, at);
+        if (lf >= 0 && lf - at < MAX_CELLS) {
+          if (nextQuote !== -1 && nextQuote < at) nextQuote = chunk.indexOf(QUOTE, at);
+          if (nextCR !== -1 && nextCR < at) nextCR = chunk.indexOf(CR, at);
+          if ((nextQuote === -1 || nextQuote > lf) && (nextCR === -1 || nextCR >= lf - 1)) {
+            this.line++;
+            this.recordLine = this.line;
+            this.endsWithLineBreak = true;
+            at = lf + 1;
             continue;
           }
-        } else if (byte === QUOTE) {
-          // Not counted yet: it closes the cell, or with the next quote stands for one.
-          this.quoteSeen = true;
-          continue;
         }
-        this.grow();
-        continue;
       }
-      this.unquoted(byte);
+      this.step(chunk[at] as number);
+      at++;
     }
+  }
+
+  private atRecordStart(): boolean {
+    return !this.quoting && !this.afterCR && this.recordBytes === 0 && this.cells === 1 && this.cellBytes === 0;
+  }
+
+  private step(byte: number): void {
+    if (byte === LF || byte === CR) {
+      if (byte === CR || !this.afterCR) this.line++;
+      this.afterCR = byte === CR;
+    } else {
+      this.afterCR = false;
+    }
+    if (this.quoting) {
+      if (this.quoteSeen) {
+        this.quoteSeen = false;
+        if (byte !== QUOTE) {
+          this.quoting = false;
+          this.unquoted(byte);
+          return;
+        }
+      } else if (byte === QUOTE) {
+        // Not counted yet: it closes the cell, or with the next quote stands for one.
+        this.quoteSeen = true;
+        return;
+      }
+      this.grow();
+      return;
+    }
+    this.unquoted(byte);
   }
 
   private unquoted(byte: number): void {
