@@ -86,6 +86,9 @@ describe('reserved and odd Idempotency-Keys', () => {
     const latin1 = await raw(post('/orders', body.replace('900', '901'), { 'Idempotency-Key': 'cl\u00e9-2' }));
     expectShape(latin1, 400);
     expect(latin1.json.error.message).toMatch(/UTF-8/);
+    // A surrogate encoded as UTF-8 bytes (CESU-8) is not UTF-8 either: no lone surrogate gets in through a header.
+    const surrogate = await raw(post('/orders', body.replace('900', '902'), { 'Idempotency-Key': Buffer.from([0x6b, 0xed, 0xa0, 0x80]).toString('latin1') }));
+    expectShape(surrogate, 400);
   });
 });
 
@@ -141,6 +144,15 @@ describe('every error has our shape', () => {
     expectShape(await raw('GARBAGE\r\n\r\n'), 400);
     expectShape(await call(server, 'POST', '/orders', { rawBody: `{"source":"${'x'.repeat(70_000)}"}` }), 413);
     expectShape(await call(server, 'POST', '/orders', { rawBody: '{"orderId":' }), 400);
+  });
+
+  it('query keys such as __proto__ and constructor are unknown fields, and pollute nothing', async () => {
+    for (const query of ['__proto__=x', 'constructor=x', '__proto__[polluted]=1', 'toString=1']) {
+      const reply = await call(server, 'GET', `/orders?${query}`);
+      expectShape(reply, 400);
+      expect(reply.json.error.message).toMatch(/unknown field/);
+    }
+    expect((await call(server, 'GET', '/orders')).status).toBe(200);
   });
 
   it('404 for an unknown route, 405 with Allow for a known route and another method', async () => {
