@@ -14,13 +14,13 @@ import { AllowedMethods } from './allowed-methods.js';
 import { bearerCheck } from './auth.js';
 import { clientErrorHandler } from './client-errors.js';
 import { CommitQueue } from './commit-queue.js';
+import { jsonBodyParser } from './json-body.js';
 import { Metrics } from './metrics.js';
 import { mutationRoutes } from './mutation-routes.js';
 import type { ServeContext } from './read-context.js';
 import { readRoutes } from './read-routes.js';
 import { noQuery } from './schemas.js';
 import { retryAfterOf, statusOf } from './status.js';
-import { parseJsonBody } from './json-body.js';
 import { frameworkError, schemaError, type SchemaError } from './validation.js';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -81,18 +81,7 @@ export function buildApp(options: AppOptions): OmsApp {
 
   // JSON only, read exactly (json-body.ts); text/plain is 415 like any other type (SPEC §7, §12).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
-    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-      done(Object.assign(new Error(`charset ${charset}`), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }), undefined);
-      return;
-    }
-    try {
-      done(null, parseJsonBody(body as Buffer));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonBodyParser);
 
   const allowed = new AllowedMethods();
   app.addHook('onRoute', (route) => {

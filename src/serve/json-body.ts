@@ -10,6 +10,7 @@
 // as __proto__ become plain own properties, which the schemas then refuse.
 
 import { isUtf8 } from 'node:buffer';
+import type { FastifyRequest } from 'fastify';
 import { OmsError, showValue } from '../core/errors.js';
 
 /** Deepest nesting of arrays and objects a body may have; every route's body is one flat object. */
@@ -19,6 +20,20 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const NUMBER_PARTS = /^-?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 /** A double's exact decimal expansion has at most 767 significant digits. */
 const MAX_EXACT_DIGITS = 800;
+
+/** fastify's parser for application/json (parseAs: 'buffer'); JSON in another charset is 415. */
+export function jsonBodyParser(request: FastifyRequest, body: string | Buffer, done: (error: Error | null, body?: unknown) => void): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    done(Object.assign(new Error(`charset ${charset}`), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }));
+    return;
+  }
+  try {
+    done(null, parseJsonBody(body as Buffer));
+  } catch (error) {
+    done(error as Error);
+  }
+}
 
 /** Parses a request body; throws OmsError (INVALID_ARGUMENT) for anything it will not read exactly. */
 export function parseJsonBody(bytes: Buffer): unknown {
