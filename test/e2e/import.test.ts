@@ -400,6 +400,18 @@ describe.skipIf(!tmuxAvailable())('oms import: progress on a terminal (tmux)', (
 });
 
 describe('hostile import input (SPEC §12)', () => {
+  it('a producer killed mid-row: its cut-off last row is not imported (exit 6), nor is anything else', async () => {
+    const { state, dir } = fresh();
+    const producer = path.join(dir, 'producer.sh');
+    fs.writeFileSync(producer, "printf 'order_id,symbol,side,amount,price,source\\n1,A,Buy,1,10,desk\\n2,A,Buy,1,10.'\nkill -9 $$\n");
+    const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+    const result = await execa('sh', ['-c', `sh ${quote(producer)} | ${quote(process.execPath)} ${quote(OMS)} --state ${quote(state)} --json import -`], { reject: false });
+    expect(result.exitCode).toBe(6);
+    const { error } = JSON.parse(String(result.stdout));
+    expect(error.problems).toEqual([{ file: '-', line: 3, field: 'row', message: expect.stringContaining('cut short') }]);
+    expect(JSON.parse(String((await oms(['--json', 'orders'], { state })).stdout)).orders).toEqual([]);
+  });
+
   it('a 100 MB cell on stdin: exit 6 naming the line and the limit, stopped early; nothing imported', async () => {
     const { state } = fresh();
     const importing = execa(process.execPath, [OMS, '--state', state, '--json', 'import', '-'], { reject: false, stdin: 'pipe' });
