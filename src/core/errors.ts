@@ -98,6 +98,6 @@ export function invalid(field: string, value: unknown, reason: string): OmsError
   const shown = typeof value === 'string' ? value : String(value);
   return new OmsError('INVALID_ARGUMENT', `${field}: ${showValue(value)} ${reason}`, {
     field,
-    value: shown.length > 200 ? shown.slice(0, 200) : shown,
+    value: clip(shown, 200, ''),
   });
 }

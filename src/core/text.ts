@@ -52,9 +52,9 @@ export function hasControl(text: string): boolean {
   return CONTROL_OR_BIDI.test(text);
 }
 
-/** At most `max` code points of `text` (never half of a surrogate pair), with … when cut. */
-export function clip(text: string, max: number): string {
+/** At most `max` code points of `text` (never half of a surrogate pair), with `mark` when cut. */
+export function clip(text: string, max: number, mark = '…'): string {
   if (text.length <= max) return text;
   const points = [...text.slice(0, max * 2)];
-  return points.length <= max && text.length <= max * 2 ? text : `${points.slice(0, max).join('')}…`;
+  return points.length <= max && text.length <= max * 2 ? text : `${points.slice(0, max).join('')}${mark}`;
 }

@@ -68,8 +68,8 @@ export function schemaError(errors: SchemaError[], context: string): OmsError {
 /** Strings are shown quoted, other JSON values as written: `price: 21 must be ...`. */
 function invalidValue(field: string, data: unknown, reason: string): OmsError {
   const text = typeof data === 'string' ? data : (JSON.stringify(data) ?? String(data));
-  const shown = typeof data === 'string' ? showValue(data) : text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return new OmsError('INVALID_ARGUMENT', `${field}: ${shown} ${reason}`, { field, value: text.slice(0, 200) });
+  const shown = typeof data === 'string' ? showValue(data) : clip(text, 40);
+  return new OmsError('INVALID_ARGUMENT', `${field}: ${shown} ${reason}`, { field, value: clip(text, 200, '') });
 }
 
 /** fastify's own errors (body parsing, size, media type) keep their status, in our error shape. */

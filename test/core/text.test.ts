@@ -45,6 +45,9 @@ describe('messages', () => {
     for (const char of HOSTILE) expect(showValue(`a${char}b`)).not.toMatch(RAW);
     expect(showValue('😀'.repeat(41))).toBe(`"${'😀'.repeat(40)}…"`);
     expect(invalid('source', 'x\u0085y', 'is bad').message).toBe('source: "x\\u0085y" is bad');
+    // The value kept in an error is clipped by characters too: never half an emoji.
+    expect(invalid('source', `a${'😀'.repeat(150)}`, 'is bad').details.value).toBe(`a${'😀'.repeat(150)}`);
+    expect(invalid('source', `a${'😀'.repeat(250)}`, 'is bad').details.value).toBe(`a${'😀'.repeat(199)}`);
   });
 });
 
