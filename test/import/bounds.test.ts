@@ -39,7 +39,7 @@ describe('bounded CSV', () => {
       const { error, records } = await readAll(stream);
       expect(error?.code).toBe('CSV_INVALID');
       expect(error?.details.problems).toEqual([{ file: '-', line: 3, field: 'csv', message: expect.stringContaining(String(MAX_FIELD_BYTES)) }]);
-      expect(pulled.bytes).toBeLessThan(4 * MAX_RECORD_BYTES);
+      expect(pulled.bytes).toBeLessThan(2 * 1024 * 1024); // of 100 MB: read stops soon after the limit (stream read-ahead aside)
       expect(records.length).toBeLessThanOrEqual(2);
     }
   });
@@ -50,7 +50,7 @@ describe('bounded CSV', () => {
     expect(error?.code).toBe('CSV_INVALID');
     expect(error?.message.length).toBeLessThan(300);
     expect(error?.details.problems).toEqual([{ file: '-', line: 3, field: 'csv', message: expect.stringContaining(String(MAX_CELLS)) }]);
-    expect(pulled.bytes).toBeLessThan(4 * MAX_RECORD_BYTES);
+    expect(pulled.bytes).toBeLessThan(2 * 1024 * 1024); // of 5 MB: read stops soon after the limit (stream read-ahead aside)
   });
 
   it('a record of cells with line breaks inside quotes is bounded as a whole, reported at the line it starts on', async () => {
