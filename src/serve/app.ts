@@ -51,10 +51,13 @@ export interface OmsApp {
   beginDrain(): void;
 }
 
+/** An error document as sent: escaped JSON text (SPEC §12). */
+const errorBody = (error: OmsError): string => safeJson(errorJson(error));
+
 function sendError(reply: FastifyReply, error: OmsError, status: number): FastifyReply {
   const retryAfter = retryAfterOf(error.code);
   if (status === 503 && retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-  return reply.code(status).type('application/json; charset=utf-8').send(safeJson(errorJson(error)));
+  return reply.code(status).type('application/json; charset=utf-8').send(errorBody(error));
 }
 
 export function buildApp(options: AppOptions): OmsApp {
@@ -70,7 +73,7 @@ export function buildApp(options: AppOptions): OmsApp {
     ajv: { customOptions: { allowUnionTypes: true, removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, verbose: true } },
     schemaErrorFormatter: (errors, context) => schemaError(errors as SchemaError[], context),
     return503OnClosing: false,
-    clientErrorHandler: clientErrorHandler(logger),
+    clientErrorHandler: clientErrorHandler(logger, errorBody),
     frameworkErrors: (error, _request, reply) => {
       const known = frameworkError(error, BODY_LIMIT) ?? { status: 400, error: new OmsError('INVALID_ARGUMENT', `request: ${clip(error.message, 200)}`) };
       sendError(reply, known.error, known.status);

@@ -6,9 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { errorJson } from '../cli/exit-codes.js';
 import { OmsError } from '../core/errors.js';
-import { safeJson } from '../core/text.js';
 
 /** Node's limit on the request line and headers together (its --max-http-header-size default). */
 export const HEADER_LIMIT = 16 * 1024;
@@ -24,14 +22,14 @@ function describe(error: NodeJS.ErrnoException): { status: number; error: OmsErr
   }
 }
 
-/** fastify's clientErrorHandler: our error shape, one log line, and the connection closed. */
-export function clientErrorHandler(logger: Logger): (error: NodeJS.ErrnoException, socket: Socket) => void {
+/** fastify's clientErrorHandler: the error document `render` makes (our shape), one log line, the connection closed. */
+export function clientErrorHandler(logger: Logger, render: (error: OmsError) => string): (error: NodeJS.ErrnoException, socket: Socket) => void {
   return (error, socket) => {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const { status, error: answer } = describe(error);
     logger.info({ status, code: error.code }, 'client error');
     if (socket.writable) {
-      const body = Buffer.from(safeJson(errorJson(answer)), 'utf8');
+      const body = Buffer.from(render(answer), 'utf8');
       socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${body.length}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n`);
       socket.write(body);
     }
