@@ -40,13 +40,6 @@ export const REJECTION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'OP_ID_CONFLICT',
 ]);
 
-export interface LockHolder {
-  pid: number;
-  host: string;
-  command: string;
-  since: string;
-}
-
 export interface Problem {
   file: string;
   line: number;
@@ -58,14 +51,15 @@ export interface ErrorDetails {
   field?: string;
   value?: string;
   available?: string;
-  holder?: LockHolder;
   problems?: Problem[];
   /** How many problems were found beyond those listed. */
   moreProblems?: number;
-  /** For STATE_CORRUPT / STATE_IO: the file and where in it. */
-  file?: string;
-  line?: number;
-  byte?: number;
+  /**
+   * What a store adds about itself (who holds the state, where the damage
+   * is): passed through to the error document as given. Core neither sets
+   * nor reads these, so it names no file, lock or table.
+   */
+  [storeFact: string]: unknown;
 }
 
 export class OmsError extends Error {
@@ -78,8 +72,8 @@ export class OmsError extends Error {
    * into them by any caller reaches a terminal or a log raw (SPEC §12);
    * `value` stays as given: it is only ever written as JSON.
    */
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
-    super(escapeControls(message));
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(escapeControls(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = details.field === undefined ? details : { ...details, field: escapeControls(details.field) };
   }

@@ -10,7 +10,7 @@ import {
   parseSymbol,
   parseText,
 } from '../../src/core/fields.js';
-import { newOpId } from '../../src/store/file-store.js';
+import { newOpId } from '../../src/store/file/context.js';
 import { expectOmsError } from './helpers.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;

@@ -35,7 +35,8 @@ interface RawReply {
 function raw(request: Buffer | string): Promise<RawReply> {
   const { hostname, port } = new URL(server.url);
   return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(port), hostname, () => socket.end(request));
+    // Written without a half-close: Node drops a request whose client sent FIN before the answer was ready.
+    const socket = net.connect(Number(port), hostname, () => socket.write(request));
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', reject);
