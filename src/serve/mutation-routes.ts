@@ -19,6 +19,9 @@ const QUOTED_FIELDS = ['symbol', 'side', 'amount', 'client', 'partial'] as const
 function opIdOf(request: FastifyRequest): string | undefined {
   const header = request.headers['idempotency-key'];
   if (header === undefined) return undefined;
+  // Node joins repeated headers with ", ": two keys must not silently become a third one.
+  const given = request.raw.rawHeaders.filter((name, at) => at % 2 === 0 && name.toLowerCase() === 'idempotency-key').length;
+  if (given > 1) throw new OmsError('INVALID_ARGUMENT', `Idempotency-Key: given ${given} times; send one`, { field: 'Idempotency-Key' });
   const opId = parseOpId(headerText(Array.isArray(header) ? header.join(', ') : header, 'Idempotency-Key'), 'Idempotency-Key');
   request.opId = opId;
   return opId;

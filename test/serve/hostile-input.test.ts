@@ -78,6 +78,13 @@ describe('reserved and odd Idempotency-Keys', () => {
     expect((await call(server, 'GET', '/history')).json.operations).toEqual([]);
   });
 
+  it('a key given twice is 400, not the two joined into a third', async () => {
+    const body = JSON.stringify({ orderId: 910, symbol: 'KEY', side: 'buy', amount: 1, price: '1' });
+    const twice = await raw(post('/orders', body, { 'Idempotency-Key': 'a', 'idempotency-key': 'b' }));
+    expectShape(twice, 400);
+    expect(twice.json.error.message).toMatch(/2 times/);
+  });
+
   it('a UTF-8 key is read as UTF-8, not as Latin-1 mojibake; a key that is not UTF-8 is refused', async () => {
     const utf8 = Buffer.from('clé-1', 'utf8').toString('latin1');
     const body = JSON.stringify({ orderId: 900, symbol: 'KEY', side: 'buy', amount: 1, price: '1' });
