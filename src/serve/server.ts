@@ -3,16 +3,13 @@
 // (their commits included), close the store and report.
 
 import pino, { type Logger } from 'pino';
-import type { OutputStream } from '../cli/context.js';
+import type { Oms } from '../app/oms.js';
 import { OmsError } from '../core/errors.js';
 import { escapeJsonText } from '../core/text.js';
-import type { StateStore } from '../store/store.js';
 import { buildApp } from './app.js';
-import type { ServeContext } from './read-context.js';
 
 export interface ServerOptions {
-  store: StateStore;
-  readContext: ServeContext;
+  oms: Oms;
   logger: Logger;
   host: string;
   port: number;
@@ -31,7 +28,7 @@ export interface ServeSummary {
 }
 
 /** JSON lines on stderr: one per request, plus start, stop and notices. */
-export function createLogger(stderr: OutputStream): Logger {
+export function createLogger(stderr: { write(line: string): unknown }): Logger {
   return pino(
     {
       base: { pid: process.pid },
@@ -75,10 +72,10 @@ const aborted = (signal: AbortSignal): Promise<void> =>
   });
 
 export async function runServer(options: ServerOptions): Promise<ServeSummary> {
-  const { store, logger, signal } = options;
+  const { oms, logger, signal } = options;
   // A state that cannot be read stops the server before it listens.
-  await store.read();
-  const { app, queue, metrics, beginDrain } = buildApp({ store, readContext: options.readContext, logger, token: options.token });
+  await oms.check();
+  const { app, queue, metrics, beginDrain } = buildApp({ oms, logger, token: options.token });
   let url: string;
   try {
     await app.listen({ host: options.host, port: options.port });
@@ -99,8 +96,9 @@ export async function runServer(options: ServerOptions): Promise<ServeSummary> {
     stopped: String(signal.reason),
     requests: metrics.answered,
     committedRequests: queue.committed,
-    commits: store.stats.commits,
-    fsyncs: store.stats.details?.['fsyncs'] ?? store.stats.commits,
+    commits: oms.stats.commits,
+    // Every commit is one durable flush (the file store's fsync).
+    fsyncs: oms.stats.commits,
   };
   logger.info(summary, 'stopped');
   return summary;
