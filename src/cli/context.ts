@@ -8,7 +8,7 @@ import { parseOpId } from '../core/fields.js';
 import { escapeControls } from '../core/text.js';
 import { Oms } from '../app/oms.js';
 import { resolveStatePath } from '../store/paths.js';
-import type { OutputStream, TextStyle } from '../text/style.js';
+import { terminalWidth, type OutputStream, type TextStyle } from '../text/style.js';
 import { colorLevel, loadTheme, type Theme } from '../text/theme.js';
 
 export type { OutputStream } from '../text/style.js';
@@ -49,6 +49,7 @@ export class CliContext implements TextStyle {
   readonly theme: Theme;
   /** Tables get borders only for a person at a terminal. */
   readonly decorated: boolean;
+  readonly width: number | undefined;
   readonly statePath: string;
   readonly lockTimeoutMs: number;
   private readonly rawOpId: string | undefined;
@@ -76,6 +77,7 @@ export class CliContext implements TextStyle {
     const isTTY = io.stdout.isTTY === true;
     this.theme = theme;
     this.decorated = isTTY && io.env['TERM'] !== 'dumb';
+    this.width = terminalWidth(io.stdout);
     this.statePath = resolveStatePath(globals.state, io.env);
     this.lockTimeoutMs = parseLockTimeout(globals.lockTimeout);
     this.rawOpId = globals.opId;
