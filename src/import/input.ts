@@ -16,6 +16,14 @@ const SAVE_AS = 'save it as UTF-8 (or UTF-16 with a byte-order mark)';
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
+/** Bytes opened elsewhere (an object store, src/objectstore): read here like a file. */
+export interface ByteSource {
+  /** Size in bytes, for progress; undefined when unknown. */
+  size: number | undefined;
+  /** Errors it throws as OmsError pass through as they are. */
+  chunks: AsyncIterable<Buffer>;
+}
+
 export class CsvInput {
   /** Bytes read from the source so far (for progress). */
   position = 0;
@@ -31,6 +39,8 @@ export class CsvInput {
     /** Size of the file in bytes; undefined for stdin. */
     readonly size: number | undefined,
     private readonly problems: ProblemList,
+    /** A ByteSource (an object store): its size cannot be looked at again, only compared with what was read. */
+    private readonly openedElsewhere = false,
   ) {}
 
   /** Opens the file now, so a missing or unreadable one fails before any lock is taken. */
@@ -54,6 +64,11 @@ export class CsvInput {
     return new CsvInput(file, fs.createReadStream('', { fd, highWaterMark: CHUNK_BYTES, signal }), size, problems);
   }
 
+  /** Reads a source the caller opened (and closes); `file` names it in problems. */
+  static fromSource(file: string, source: ByteSource, problems: ProblemList): CsvInput {
+    return new CsvInput(file, source.chunks, source.size, problems, true);
+  }
+
   /**
    * Once everything is read: why the last row may be cut short, if it may
    * (SPEC §12). A row is complete when a line break follows it; without one,
@@ -69,12 +84,13 @@ export class CsvInput {
     if (this.position < this.size || (now !== undefined && now < this.position)) {
       throw this.problems.fatal(1, 'file', `shrank while it was read (${this.size} bytes when opened, ${this.position} read, ${now ?? 'unknown'} now): it was truncated or rewritten; import it again once it is complete`);
     }
-    if (endsWithLineBreak || (this.position === this.size && now === this.size)) return undefined;
+    if (endsWithLineBreak || (this.position === this.size && (now === undefined || now === this.size))) return undefined;
     return `the file grew while it was read (${this.size} bytes when opened, ${now ?? this.position} now) and this last row has no line break after it, so it may be cut short; import again once the file is complete`;
   }
 
-  /** The source's size now, if it is a regular file. */
+  /** The source's size now, if it is a file on this machine (undefined: cannot tell, for a source opened elsewhere). */
   private currentSize(): number | undefined {
+    if (this.openedElsewhere) return undefined;
     try {
       return this.file === '-' ? fs.fstatSync(0).size : fs.statSync(this.file).size;
     } catch {
@@ -102,6 +118,7 @@ export class CsvInput {
       }
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw new OmsError('INTERRUPTED', 'interrupted while reading the import file; nothing was imported');
+      if (error instanceof OmsError) throw error;
       throw unreadable(this.file, error);
     }
   }
