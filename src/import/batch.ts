@@ -13,8 +13,8 @@ import type { Batch, Oms } from '../app/oms.js';
 import { isRejection, OmsError, type Problem } from '../core/errors.js';
 import type { Order } from '../core/types.js';
 import type { StateView } from '../store/store.js';
-import { readHeader, type Column, type Header } from './columns.js';
-import { CsvInput } from './input.js';
+import { readHeader, type Column } from './columns.js';
+import { CsvInput, type ByteSource } from './input.js';
 import { RowOpIds } from './op-ids.js';
 import type { CellProblem } from './problems.js';
 import { ProblemList } from './problems.js';
@@ -33,6 +33,12 @@ export interface ImportRequest {
   continueOnError: boolean;
   /** With continueOnError: where the rows that were not applied go. */
   rejects?: string;
+  /** Extra columns to skip (a spreadsheet's own), by header name. */
+  ignoreColumns?: string[];
+  /** Prices are written with a decimal comma (a comma-decimal locale's spreadsheet). */
+  decimalComma?: boolean;
+  /** The bytes, when the caller opened them (an object store); else `file` is opened (or stdin for `-`). */
+  source?: ByteSource;
 }
 
 export interface ImportHooks {
@@ -41,6 +47,8 @@ export interface ImportHooks {
   notice(message: string): void;
   /** A progress display for a file of this many bytes (undefined: unknown); none if absent. */
   progress?(totalBytes: number | undefined): ImportProgress;
+  /** Told the counts when bad rows reject the whole file, just before the CSV_INVALID error is thrown. */
+  rejectedRows?(counts: { read: number; rejected: number }): void;
 }
 
 export interface ImportSummary {
@@ -72,23 +80,24 @@ export async function importCsv(app: Oms, request: ImportRequest, hooks: ImportH
   const started = performance.now();
   const problems = new ProblemList(request.file);
   const batch = request.batch ?? (request.file === '-' ? 'stdin' : path.basename(request.file));
-  const input = CsvInput.open(request.file, request.stdin, hooks.signal, problems);
+  const input = request.source ? CsvInput.fromSource(request.file, request.source, problems) : CsvInput.open(request.file, request.stdin, hooks.signal, problems);
   const progress = hooks.progress?.(input.size);
   const reader = new CsvReader(input, problems);
   const batches = reader.batches()[Symbol.asyncIterator]();
   const first = await batches.next();
   const [headerRecord, ...firstRows] = first.done ? [] : first.value;
   if (!headerRecord) throw problems.fatal(1, 'header', 'the file is empty: the first line must be a header naming the columns');
-  const header = readHeader(headerRecord.cells, problems);
+  const header = readHeader(headerRecord.cells, problems, { ignore: request.ignoreColumns ?? [] });
   if (!header) throw problems.error(`${request.file}: the header is not an import header; nothing was imported`);
 
   const rejects = request.rejects === undefined ? undefined : RejectsFile.open(request.rejects, header, reader.delimiter, input.bom);
-  const run = new BatchRun(header, new RowOpIds(batch), problems, rejects, progress, hooks.signal, input);
+  const run = new BatchRun(new RowReader(header, { decimalComma: request.decimalComma === true }), new RowOpIds(batch), problems, rejects, progress, hooks.signal, input);
   const work = async (tx: Batch): Promise<void> => {
     await run.rows(tx, firstRows);
     for (let next = await batches.next(); !next.done; next = await batches.next()) await run.rows(tx, next.value);
     if (problems.count > 0 && !request.continueOnError) {
       const rows = run.rejected === 1 ? '1 row is' : `${run.rejected} rows are`;
+      hooks.rejectedRows?.({ read: run.read, rejected: run.rejected });
       throw problems.error(`${request.file}: ${rows} not valid (of ${run.read}); nothing was imported`);
     }
     progress?.committing();
@@ -125,19 +134,16 @@ class BatchRun {
   replayed = 0;
   unchanged = 0;
   rejected = 0;
-  private readonly rowReader: RowReader;
 
   constructor(
-    header: Header,
+    private readonly rowReader: RowReader,
     private readonly opIds: RowOpIds,
     private readonly problems: ProblemList,
     private readonly rejects: RejectsFile | undefined,
     private readonly progress: ImportProgress | undefined,
     private readonly signal: AbortSignal,
     private readonly input: CsvInput,
-  ) {
-    this.rowReader = new RowReader(header);
-  }
+  ) {}
 
   async rows(tx: Batch, records: CsvRecord[]): Promise<void> {
     for (const record of records) {

@@ -34,6 +34,8 @@ export interface AppOptions {
   oms: Oms;
   logger: Logger;
   token: string | undefined;
+  /** More Prometheus text for /metrics (the inbox's counters). */
+  moreMetrics?: () => string;
 }
 
 export interface OmsApp {
@@ -57,7 +59,8 @@ export function buildApp(options: AppOptions): OmsApp {
   let draining = false;
 
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    // Fastify's own info lines ("Server listening at") would repeat ours.
+    loggerInstance: logger.child({}, { level: 'warn' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { allowUnionTypes: true, removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, verbose: true } },
@@ -142,7 +145,7 @@ export function buildApp(options: AppOptions): OmsApp {
     } catch {
       liveOrders = undefined;
     }
-    const text = metrics.render({ store: oms.stats, committedRequests: queue.committed, pendingCommits: queue.pending, liveOrders });
+    const text = metrics.render({ store: oms.stats, committedRequests: queue.committed, pendingCommits: queue.pending, liveOrders }) + (options.moreMetrics?.() ?? '');
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
   });
 

@@ -55,6 +55,11 @@ export interface Line {
   complete: boolean;
 }
 
+/** A line ran past the reader's limit: damage, not something to read on into memory. */
+export class LineTooLong extends Error {
+  override readonly name = 'LineTooLong';
+}
+
 /** Reads lines from an open file, forward, in large chunks. */
 export class LineReader {
   private buffer: Buffer = Buffer.alloc(0);
@@ -68,6 +73,7 @@ export class LineReader {
     private readonly chunk = 1 << 20,
     /** The bytes from `start` on, already read: lines are served from them, nothing more is read. */
     preloaded?: Buffer,
+    private readonly maxLine = Infinity,
   ) {
     this.position = start;
     if (preloaded) {
@@ -92,6 +98,7 @@ export class LineReader {
           this.position = line.next;
           return line;
         }
+        if (this.buffer.length - from > this.maxLine) throw new LineTooLong(`a line at byte ${this.position} is longer than ${this.maxLine} bytes`);
         if (this.bufferStart + this.buffer.length >= this.end) {
           const line = { text: this.buffer.toString('utf8', from), offset: this.position, next: this.end, complete: false };
           this.position = this.end;
@@ -106,7 +113,8 @@ export class LineReader {
   private fill(): void {
     const from = this.position - this.bufferStart;
     const kept = from >= 0 && from <= this.buffer.length ? this.buffer.subarray(from) : Buffer.alloc(0);
-    const size = Math.min(Math.max(this.chunk, kept.length * 2), this.end - this.position);
+    // Never more than one byte past the longest line allowed: enough to tell it is too long.
+    const size = Math.min(Math.max(this.chunk, kept.length * 2), this.end - this.position, this.maxLine + 2);
     const next = Buffer.allocUnsafe(size);
     kept.copy(next, 0);
     let filled = kept.length;

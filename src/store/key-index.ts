@@ -12,7 +12,9 @@
 
 import fs from 'node:fs';
 import { promisify } from 'node:util';
+import { OmsError } from '../core/errors.js';
 import { ioError, replaceFile, writeAll } from './durable.js';
+import { openStateFile } from './safe-open.js';
 
 /** The index file does not hold a valid table: callers fall back to the journal and rebuild it. */
 export class IndexDamage extends Error {
@@ -192,8 +194,10 @@ export class FileIndex {
   static open(file: string, journalId: string, writable: boolean): FileIndex | undefined {
     let fd: number;
     try {
-      fd = fs.openSync(file, writable ? 'r+' : 'r');
-    } catch {
+      fd = openStateFile(file, writable);
+    } catch (error) {
+      // A link or a non-regular file is refused, never replaced by a rebuild.
+      if (error instanceof OmsError) throw error;
       return undefined;
     }
     const head = Buffer.alloc(HEADER);

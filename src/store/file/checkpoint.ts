@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stateMode } from '../durable.js';
 import { FileIndex, IndexDamage, MemoryIndex } from '../key-index.js';
-import type { StatePaths } from '../paths.js';
+import { tempOwner, type StatePaths } from '../paths.js';
 import { snapshotOf, SNAPSHOT_SCHEMA } from '../snapshot.js';
 import { abandonIndex } from './archive.js';
 import type { FileContext, Loaded } from './context.js';
@@ -21,7 +21,8 @@ const LONG_LIVED_POLICY = { minBytes: 1 << 20, snapshotRatio: 2 };
 function due(ctx: FileContext, loaded: Loaded): boolean {
   const pending = loaded.end - loaded.snapshotOffset;
   const policy = ctx.options.longLived ? LONG_LIVED_POLICY : POLICY;
-  return pending > Math.max(policy.minBytes, loaded.snapshotSize * policy.snapshotRatio) || !loaded.index;
+  // A snapshot written before checksums is replaced by a checksummed one at the first write.
+  return pending > Math.max(policy.minBytes, loaded.snapshotSize * policy.snapshotRatio) || !loaded.index || !ctx.snapshot.adapter.checksummed;
 }
 
 /**
@@ -75,7 +76,6 @@ function checkpoint(ctx: FileContext, loaded: Loaded): void {
  * a checkpoint: removed once their process is gone.
  */
 function removeAbandonedTemps(paths: StatePaths): void {
-  const base = path.basename(paths.stem);
   let names: string[];
   try {
     names = fs.readdirSync(paths.dir);
@@ -83,10 +83,8 @@ function removeAbandonedTemps(paths: StatePaths): void {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith(base)) continue;
-    const match = /\.tmp-(\d+)-[a-z0-9]+$/.exec(name);
-    if (!match) continue;
-    const pid = Number(match[1]);
+    const pid = tempOwner(paths, name);
+    if (pid === undefined) continue;
     let alive = pid === process.pid;
     if (!alive) {
       try {

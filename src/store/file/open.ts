@@ -12,6 +12,8 @@ import type { Convention } from '../../core/types.js';
 import { fsyncDir, ioError, replaceFile } from '../durable.js';
 import { corrupt, encodeHeader, JournalBlocks, readHeader, readRange, scanCommitted, scanJournal, type JournalHeader } from '../journal.js';
 import { FileIndex, MemoryIndex } from '../key-index.js';
+import { openStateFile } from '../safe-open.js';
+import { checkSnapshot } from '../snapshot-check.js';
 import { discardRows, restoreOrders, snapshotOf, SNAPSHOT_SCHEMA, type SnapshotDocument } from '../snapshot.js';
 import { newOpId, type FileContext, type Loaded } from './context.js';
 
@@ -155,7 +157,7 @@ export class FileState {
     }
     let fd: number;
     try {
-      fd = fs.openSync(paths.journal, writable ? 'r+' : 'r');
+      fd = openStateFile(paths.journal, writable);
     } catch (error) {
       discardRows(snapshot);
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -185,6 +187,7 @@ export class FileState {
     }
     const ledger = new Ledger(snapshot.convention, newOpId, snapshot.counters);
     restoreOrders(ledger, snapshot, paths.snapshot);
+    checkSnapshot({ fd, journal: file, header, headerLength: length, file: paths.snapshot, snapshot, ledger });
     let index = FileIndex.open(paths.index, header.id, writable);
     if (index && index.header.coveredOffset > size) {
       index.close();
@@ -235,7 +238,7 @@ export class FileState {
     const { paths } = this.ctx;
     let fd: number;
     try {
-      fd = fs.openSync(paths.journal, 'r');
+      fd = openStateFile(paths.journal);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw ioError(error, paths.journal, 'read');

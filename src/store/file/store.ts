@@ -7,15 +7,17 @@
 // on-disk format.
 
 import fs from 'node:fs';
+import { walkedSide } from '../../core/convention.js';
 import { OmsError } from '../../core/errors.js';
 import type { OperationRecord } from '../../core/ledger.js';
 import type { Convention } from '../../core/types.js';
 import { stateMode } from '../durable.js';
 import { corrupt } from '../journal.js';
 import { readHolder, WriterLock } from '../lock.js';
-import { statePaths, type StatePaths } from '../paths.js';
+import type { StatePaths } from '../paths.js';
 import { readLinesBackward } from '../reverse-lines.js';
 import { openSnapshot, SNAPSHOT_SCHEMA } from '../snapshot.js';
+import { locateState } from '../state-location.js';
 import type { HistoryQuery, InitResult, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
 import { ledgerView } from '../view.js';
 import { FileArchive } from './archive.js';
@@ -36,7 +38,7 @@ export class FileStore implements StateStore {
     readonly location: string,
     options: StoreOptions = {},
   ) {
-    this.paths = statePaths(location);
+    this.paths = locateState(location);
     const counters: FileCounters = { commits: 0, operations: 0, fsyncs: 0, checkpoints: 0 };
     this.ctx = {
       paths: this.paths,
@@ -168,7 +170,12 @@ export class FileStore implements StateStore {
     } finally {
       // A state is created by its first committed operation, not by a rejected one.
       if (created && !tx.committed) this.state.discardCreated();
-      else if (created) this.ctx.notice(`created a new state at ${this.paths.snapshot} (convention ${convention})`);
+      else if (created) {
+        const other = convention === 'document' ? 'market' : 'document';
+        this.ctx.notice(
+          `created a new state at ${this.paths.snapshot} with the ${convention} convention (a Buy request walks the ${walkedSide(convention, 'Buy')} side); it never changes for this state: for the ${other} convention, start a new state with oms --state NEW.json init --convention ${other}`,
+        );
+      }
     }
   }
 
@@ -203,6 +210,7 @@ export class FileStore implements StateStore {
       command: options.command ?? 'oms',
       mode: stateMode(this.paths.snapshot),
       ...(options.onWait ? { onWait: options.onWait } : {}),
+      onNotice: (message) => this.ctx.notice(message),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   }
