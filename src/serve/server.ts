@@ -1,12 +1,15 @@
-// The server's life: check the state, listen, log where, serve until
-// SIGINT/SIGTERM, then stop accepting, answer every request in flight
-// (their commits included), close the store and report.
+// The server's life: check the state, listen, log where, follow other
+// processes' commits, serve until SIGINT/SIGTERM, then drain (drain.ts: not
+// ready, serve on for --drain-ms, stop accepting, answer every request in
+// flight with their commits), close the store and report.
 
 import pino, { type Logger } from 'pino';
 import type { OutputStream } from '../cli/context.js';
 import { OmsError } from '../core/errors.js';
 import type { StateStore } from '../store/store.js';
 import { buildApp } from './app.js';
+import { drain } from './drain.js';
+import { Follower } from './follower.js';
 import type { ServeContext } from './read-context.js';
 
 export interface ServerOptions {
@@ -16,6 +19,8 @@ export interface ServerOptions {
   host: string;
   port: number;
   token: string | undefined;
+  /** After SIGTERM: how long to keep serving with /readyz at 503 before stopping. */
+  drainMs: number;
   /** Aborted (with the signal's name) when the server should stop. */
   signal: AbortSignal;
 }
@@ -76,7 +81,7 @@ export async function runServer(options: ServerOptions): Promise<ServeSummary> {
   const { store, logger, signal } = options;
   // A state that cannot be read stops the server before it listens.
   await store.read();
-  const { app, queue, metrics, beginDrain } = buildApp({ store, readContext: options.readContext, logger, token: options.token });
+  const { app, queue, metrics, readiness, beginDrain } = buildApp({ store, readContext: options.readContext, logger, token: options.token });
   let url: string;
   try {
     await app.listen({ host: options.host, port: options.port });
@@ -85,13 +90,13 @@ export async function runServer(options: ServerOptions): Promise<ServeSummary> {
     await app.close();
     throw listenError(error, options.host, options.port);
   }
+  const follower = new Follower(store);
+  follower.start();
   logger.info({ url, auth: options.token === undefined ? 'none' : 'bearer' }, 'listening');
 
   await aborted(signal);
-  logger.info({ signal: String(signal.reason), pendingCommits: queue.pending }, 'stopping: answering requests in flight');
-  beginDrain();
-  await app.close();
-  await queue.drained();
+  await drain({ app, queue, readiness, beginDrain, logger, drainMs: options.drainMs, signal: String(signal.reason) });
+  await follower.stop();
   const summary: ServeSummary = {
     url,
     stopped: String(signal.reason),

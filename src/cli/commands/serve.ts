@@ -5,6 +5,7 @@
 import { invalid } from '../../core/errors.js';
 import { FileStore } from '../../store/file-store.js';
 import { loadToken, refuseOpenHost } from '../../serve/auth.js';
+import { parseDrainMs } from '../../serve/drain.js';
 import type { CliContext } from '../context.js';
 import type { CommandOutput } from '../output.js';
 
@@ -12,6 +13,7 @@ export interface ServeOptions {
   host: string;
   port: string;
   tokenFile?: string;
+  drainMs: string;
 }
 
 /** 0 asks the system for a free port (the log line "listening" says which). */
@@ -23,6 +25,7 @@ export function parsePort(input: string): number {
 export async function runServe(options: ServeOptions, ctx: CliContext): Promise<CommandOutput> {
   ctx.refuseOpId('serve', 'each request gives its own Idempotency-Key header');
   const port = parsePort(options.port);
+  const drainMs = parseDrainMs(options.drainMs);
   const token = loadToken(options.tokenFile, ctx.io.env);
   refuseOpenHost(options.host, token);
   // SIGINT/SIGTERM mean "drain and stop", which is success.
@@ -48,6 +51,7 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
       host: options.host,
       port,
       token,
+      drainMs,
       signal: ctx.signal,
     });
     return {
