@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findHaproxy, Haproxy } from './haproxy.js';
+import { findHaproxy, Haproxy, SLOTS } from './haproxy.js';
 import { freePort, OmsServer } from './server.js';
 
 export class Cluster {
@@ -17,7 +17,6 @@ export class Cluster {
     this.haproxy = haproxy;
     /** @type {Map<string, OmsServer>} */
     this.servers = new Map();
-    this.counter = 0;
   }
 
   /** HAProxy's address: what clients use. */
@@ -50,7 +49,9 @@ export class Cluster {
 
   /** Scale out: a new server, started, ready, then added to HAProxy; resolves once HAProxy sends it traffic. */
   async add(port) {
-    const name = `s${++this.counter}`;
+    // The first free slot of HAProxy's configuration.
+    const name = SLOTS.find((slot) => !this.servers.has(slot));
+    if (!name) throw new Error(`all ${SLOTS.length} server slots of deploy/haproxy.cfg are in use`);
     const server = new OmsServer({
       name,
       host: this.options.host,
@@ -62,14 +63,14 @@ export class Cluster {
     });
     await server.start();
     this.servers.set(name, server);
-    await this.haproxy.addServer(name, server.address);
+    await this.haproxy.addServer(name, server.host, server.port);
     await this.haproxy.waitFor(name, (state) => state?.up === true, 'up');
     return server;
   }
 
   /**
    * Scale in: SIGTERM (the server turns unready, HAProxy's checks take it out
-   * while it still answers, then it stops), and the entry leaves HAProxy.
+   * while it still answers, then it stops), and its slot goes back to maintenance.
    */
   async remove(name) {
     const server = this.get(name);
@@ -111,7 +112,7 @@ export class Cluster {
       name: server.name,
       url: server.url,
       pid: server.running ? server.child.pid : null,
-      haproxy: states.get(server.name)?.up ? 'up' : states.get(server.name)?.maint ? 'maint' : 'down',
+      haproxy: states.get(server.name)?.status ?? 'unknown',
       log: server.logFile,
     }));
   }

@@ -1,8 +1,9 @@
 // HAProxy, driven from Node: find the binary (Debian's `haproxy` package),
 // run it in the foreground on deploy/haproxy.cfg, and talk to its runtime API
-// (the stats socket) to add, take out and inspect servers without a reload.
-// Reloading would also work but drops the dynamic servers and needs a
-// master process; the runtime API changes the running proxy in place.
+// (the stats socket) to put servers in and out of the configuration's slots
+// and inspect them without a reload. A reload would also work but needs a
+// master process and a rewritten file; the runtime API changes the running
+// proxy in place.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 export const CONFIG = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'haproxy.cfg');
 export const BACKEND = 'oms';
 
-/** Health checks every 100 ms; 2 failures take a server out, 2 successes bring it back. */
-const SERVER_OPTIONS = 'check inter 100ms fall 2 rise 2 maxconn 256';
+/** The server slots of deploy/haproxy.cfg (`server-template s 1-16`). */
+export const SLOTS = Array.from({ length: 16 }, (_, i) => `s${i + 1}`);
 
 export const INSTALL_HINT =
   "HAProxy is missing: install Debian's package (`sudo apt-get install -y haproxy`), or set HAPROXY=/path/to/haproxy (version 2.4 or later: dynamic servers)";
@@ -53,20 +54,23 @@ export function adminCommand(socket, command) {
 }
 
 /**
- * HAProxy's view of each server: `up` once its checks pass, `maint` when taken
- * out by hand. From `show servers state` (srv_op_state 2 = running; admin bits 0x1/0x2/0x4 = maintenance).
+ * HAProxy's view of each server, from `show stat`: `up` while it gets traffic
+ * ("UP", or "UP 1/2" while failing checks count down), `maint` when taken out
+ * by hand; anything else (DOWN, DOWN 1/2 while checks count up) is neither.
  */
 export async function serverStates(socket) {
-  const text = await adminCommand(socket, `show servers state ${BACKEND}`);
+  const text = await adminCommand(socket, 'show stat');
+  const [header, ...lines] = text.split('\n');
+  const columns = header.replace(/^# /, '').split(',');
+  const proxy = columns.indexOf('pxname');
+  const server = columns.indexOf('svname');
+  const status = columns.indexOf('status');
   const states = new Map();
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#') || !line.trim()) continue;
-    const fields = line.split(' ');
-    if (fields.length < 7) continue;
-    const name = fields[3];
-    const op = Number(fields[5]);
-    const admin = Number(fields[6]);
-    states.set(name, { up: op === 2 && (admin & 0x7) === 0, maint: (admin & 0x7) !== 0, op, admin });
+  for (const line of lines) {
+    const fields = line.split(',');
+    if (fields[proxy] !== BACKEND || fields[server] === 'BACKEND') continue;
+    const text = fields[status] ?? '';
+    states.set(fields[server], { up: text.startsWith('UP'), maint: text.startsWith('MAINT'), status: text });
   }
   return states;
 }
@@ -109,24 +113,18 @@ export class Haproxy {
     return adminCommand(this.socket, text);
   }
 
-  async addServer(name, address) {
-    const answer = await this.command(`add server ${BACKEND}/${name} ${address} ${SERVER_OPTIONS}`);
-    if (!answer.includes('New server registered')) throw new Error(`haproxy refused to add ${name}: ${answer}`);
-    // Dynamic servers start in maintenance with checks off.
-    await this.command(`enable health ${BACKEND}/${name}`);
-    await this.command(`enable server ${BACKEND}/${name}`);
+  /** Gives slot `name` the server's address and takes it out of maintenance; its checks decide when it gets traffic. */
+  async addServer(name, host, port) {
+    const moved = await this.command(`set server ${BACKEND}/${name} addr ${host} port ${port}`);
+    if (/unknown|not found|error/i.test(moved)) throw new Error(`haproxy refused the address of ${name}: ${moved}`);
+    const ready = await this.command(`set server ${BACKEND}/${name} state ready`);
+    if (ready !== '') throw new Error(`haproxy refused to enable ${name}: ${ready}`);
   }
 
-  /** Takes a server out for good: maintenance (no new requests), then deleted once no connection is left. */
+  /** Back to maintenance: no new requests; the slot is free again. */
   async removeServer(name) {
-    await this.command(`set server ${BACKEND}/${name} state maint`);
-    for (;;) {
-      const answer = await this.command(`del server ${BACKEND}/${name}`);
-      if (answer.includes('Server deleted')) return;
-      if (!answer.includes('connections') && !answer.includes('in use')) throw new Error(`haproxy refused to delete ${name}: ${answer}`);
-      await this.command(`shutdown sessions server ${BACKEND}/${name}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const answer = await this.command(`set server ${BACKEND}/${name} state maint`);
+    if (answer !== '') throw new Error(`haproxy refused to take ${name} out: ${answer}`);
   }
 
   states() {

@@ -38,10 +38,6 @@ export class OmsServer {
     this.exited = undefined;
   }
 
-  get address() {
-    return `${this.host}:${this.port}`;
-  }
-
   get running() {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
