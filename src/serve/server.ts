@@ -95,7 +95,9 @@ export async function runServer(options: ServerOptions): Promise<ServeSummary> {
   logger.info({ url, auth: options.token === undefined ? 'none' : 'bearer' }, 'listening');
 
   await aborted(signal);
-  await drain({ app, queue, readiness, beginDrain, logger, drainMs: options.drainMs, signal: String(signal.reason) });
+  // SIGTERM is how a deployment stops a server, so it drains; Ctrl-C at a terminal means now.
+  const drainMs = signal.reason === 'SIGTERM' ? options.drainMs : 0;
+  await drain({ app, queue, readiness, beginDrain, logger, drainMs, signal: String(signal.reason) });
   await follower.stop();
   const summary: ServeSummary = {
     url,

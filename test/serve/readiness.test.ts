@@ -86,6 +86,14 @@ describe('SIGTERM with --drain-ms', () => {
     }
   });
 
+  it('SIGINT (Ctrl-C) does not wait for the drain window', async () => {
+    const server = await start(fresh().state, { serveArgs: ['--drain-ms', '600000'] });
+    server.child.kill('SIGINT');
+    const exit = await server.exited;
+    expect(exit.code).toBe(0);
+    expect(server.logs.some((line) => line.msg.startsWith('draining'))).toBe(false);
+  });
+
   it('--drain-ms must be a number of milliseconds', async () => {
     const { oms } = await import('../e2e/helpers.js');
     const result = await oms(['serve', '--port', '0', '--drain-ms', 'soon'], { state: fresh().state });
