@@ -65,7 +65,8 @@ function expectNoFailures(load: Load): void {
   expect(load.acked.length).toBe(load.answered);
 }
 
-describe.skipIf(haproxyMissing !== undefined)('a cluster behind HAProxy', () => {
+// Each test is about 10-20 s alone; the whole suite's parallel files can make that several times longer.
+describe.skipIf(haproxyMissing !== undefined)('a cluster behind HAProxy', { timeout: 240_000 }, () => {
   it('rolling restart of 2 servers under load: zero failed requests, exactly once, no overfill', async () => {
     const cluster = await startCluster('rolling', 2);
     const load = new Load({ urls: [cluster.url], symbol: 'ROLL', loops: LOOPS, minimum: 1000, maximum: 50_000 });
