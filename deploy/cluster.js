@@ -71,7 +71,7 @@ try {
     serveArgs: values['drain-ms'] !== undefined ? ['--drain-ms', values['drain-ms']] : [],
   });
 } catch (error) {
-  fail(error.message === INSTALL_HINT ? error.message : `could not start: ${error.message}`);
+  fail(error.message.includes(INSTALL_HINT) ? error.message : `could not start: ${error.message}`);
 }
 say(`cluster up: ${cluster.url} (HAProxy) in front of ${cluster.servers.size} servers on ${cluster.options.state}; files in ${cluster.dir}`);
 await table(cluster);

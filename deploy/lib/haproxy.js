@@ -18,7 +18,7 @@ export const BACKEND = 'oms';
 export const SLOTS = Array.from({ length: 16 }, (_, i) => `s${i + 1}`);
 
 export const INSTALL_HINT =
-  "HAProxy is missing: install Debian's package (`sudo apt-get install -y haproxy`), or set HAPROXY=/path/to/haproxy (version 2.4 or later: dynamic servers)";
+  "HAProxy is missing: install Debian's package (`sudo apt-get install -y haproxy`), or set HAPROXY=/path/to/haproxy (version 2.2 or later)";
 
 /** The haproxy binary: $HAPROXY, else the PATH, else where Debian puts it. */
 export function findHaproxy(env = process.env) {
