@@ -16,7 +16,8 @@ const USAGE = `usage: node deploy/cluster.js [--servers N] [--port P] [--state L
 
   --servers   oms serve processes to start (default 2)
   --port      HAProxy's port, where clients connect (default 8080)
-  --state     the shared state: a file path (default DIR/state.json), or a postgres:// URL
+  --state     the shared state: a file path (default DIR/state.json), a postgres:// URL, or
+              "postgres" for a throwaway PostgreSQL server in DIR (stopped with the cluster)
   --dir       where logs, the HAProxy socket and the default state go (default: a new temp dir)
   --drain-ms  passed to each oms serve (default: oms's 2000)
 
@@ -73,7 +74,18 @@ try {
 } catch (error) {
   fail(error.message.includes(INSTALL_HINT) ? error.message : `could not start: ${error.message}`);
 }
-say(`cluster up: ${cluster.url} (HAProxy) in front of ${cluster.servers.size} servers on ${cluster.options.state}; files in ${cluster.dir}`);
+/** A database URL's password is never printed (SPEC §8). */
+function shown(state) {
+  try {
+    const url = new URL(state);
+    if (url.password) url.password = '***';
+    return url.protocol.startsWith('postgres') ? url.toString() : state;
+  } catch {
+    return state;
+  }
+}
+
+say(`cluster up: ${cluster.url} (HAProxy) in front of ${cluster.servers.size} servers on ${shown(cluster.options.state)}; files in ${cluster.dir}`);
 await table(cluster);
 say('type "status", "add", "remove s1", "restart", "kill s1" or "quit"');
 

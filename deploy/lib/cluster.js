@@ -8,13 +8,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findHaproxy, Haproxy, SLOTS } from './haproxy.js';
+import { throwawayPostgres } from './postgres.js';
 import { freePort, OmsServer } from './server.js';
 
 export class Cluster {
-  constructor(options, dir, haproxy) {
+  constructor(options, dir, haproxy, database) {
     this.options = options;
     this.dir = dir;
     this.haproxy = haproxy;
+    /** A throwaway PostgreSQL this cluster started (`state: 'postgres'`), stopped with it. */
+    this.database = database;
     /** @type {Map<string, OmsServer>} */
     this.servers = new Map();
   }
@@ -25,6 +28,8 @@ export class Cluster {
   }
 
   /**
+   * `state`: a file path, a postgres:// URL, or 'postgres' for a throwaway
+   * PostgreSQL server in `dir`; a file in `dir` by default.
    * @param {{ state?: string, servers?: number, host?: string, port?: number, dir?: string,
    *           serveArgs?: string[], env?: Record<string, string>, log?: (text: string) => void }} options
    */
@@ -34,10 +39,17 @@ export class Cluster {
     fs.mkdirSync(dir, { recursive: true });
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? (await freePort(host));
+    const database = options.state === 'postgres' ? await throwawayPostgres(dir) : undefined;
     const haproxyLog = fs.createWriteStream(path.join(dir, 'haproxy.log'), { flags: 'a' });
-    const haproxy = await Haproxy.start({ binary, host, port, dir, log: (text) => haproxyLog.write(text) });
-    const state = options.state ?? path.join(dir, 'state.json');
-    const cluster = new Cluster({ ...options, host, state }, dir, haproxy);
+    let haproxy;
+    try {
+      haproxy = await Haproxy.start({ binary, host, port, dir, log: (text) => haproxyLog.write(text) });
+    } catch (error) {
+      await database?.stop();
+      throw error;
+    }
+    const state = database?.state ?? options.state ?? path.join(dir, 'state.json');
+    const cluster = new Cluster({ ...options, host, state }, dir, haproxy, database);
     try {
       for (let i = 0; i < (options.servers ?? 2); i++) await cluster.add();
     } catch (error) {
@@ -123,9 +135,10 @@ export class Cluster {
     return server;
   }
 
-  /** Stops every server (they drain in parallel), then HAProxy. */
+  /** Stops every server (they drain in parallel), then HAProxy, then a throwaway database. */
   async stop() {
     await Promise.all([...this.servers.values()].map((server) => server.stop()));
     await this.haproxy.stop();
+    await this.database?.stop();
   }
 }

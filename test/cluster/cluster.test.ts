@@ -5,9 +5,10 @@
 // a failed request, every acknowledged operation is applied exactly once, and
 // the state equals a serial replay of its history (test/cluster/verify.ts).
 //
-// The state is a temp file, or a location under $OMS_CLUSTER_STATE (a
-// postgres:// URL: each test gets its own schema) to run the same tests on
-// another store. Needs haproxy (skipped, saying so, without it).
+// The state is a temp file; $OMS_CLUSTER_STATE runs the same tests on
+// PostgreSQL: a postgres:// URL (each test gets its own schema there), or
+// "postgres" (each cluster starts a throwaway server). Needs haproxy
+// (skipped, saying so, without it).
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +43,7 @@ afterEach(async () => {
 function stateFor(name: string, dir: string): string {
   const base = process.env['OMS_CLUSTER_STATE'];
   if (base === undefined || base === '') return path.join(dir, 'state.json');
+  if (base === 'postgres') return base;
   const url = new URL(base);
   url.searchParams.set('schema', `cluster_${name}_${process.pid}`);
   return url.toString();
