@@ -10,7 +10,7 @@ import type { BookView, Convention, Order, PlaceTradeResult, PricingOptions, Sid
 import { bookView, type BookViewOptions } from './core/views.js';
 
 export { OmsError, isOmsError, ERROR_CODES } from './core/errors.js';
-export type { ErrorCode, ErrorDetails, LockHolder, Problem } from './core/errors.js';
+export type { ErrorCode, ErrorDetails, Problem } from './core/errors.js';
 export type { BookView, Convention, Execution, Fill, Order, PlaceTradeResult, PriceLevelView, PricingOptions, Side } from './core/types.js';
 export type { BookViewOptions } from './core/views.js';
 

@@ -4,7 +4,7 @@
 
 import { OmsError } from '../core/errors.js';
 import { parseOpId } from '../core/fields.js';
-import { FileStore } from '../store/file-store.js';
+import { openStore } from '../store/open.js';
 import { resolveStatePath } from '../store/paths.js';
 import type { StateStore } from '../store/store.js';
 import { colorLevel, loadTheme, type Theme } from './theme.js';
@@ -55,7 +55,7 @@ export class CliContext {
   private readonly rawOpId: string | undefined;
   /** Set by a command that answers SIGINT/SIGTERM itself (serve drains and exits 0). */
   signalHandled = false;
-  private openedStore: StateStore | undefined;
+  private openedStore: Promise<StateStore> | undefined;
 
   /** Builds a context; loads the colour library only when colour is on. */
   static async create(io: Io, globals: GlobalOptions, commandLine: string, signal: AbortSignal): Promise<CliContext> {
@@ -109,19 +109,21 @@ export class CliContext {
     this.io.stderr.write(`${this.theme.warn(message)}\n`);
   }
 
-  store(): StateStore {
-    this.openedStore ??= new FileStore(this.statePath, {
-      lockTimeoutMs: this.lockTimeoutMs,
+  store(): Promise<StateStore> {
+    this.openedStore ??= openStore(this.statePath, {
+      waitTimeoutMs: this.lockTimeoutMs,
       command: this.commandLine,
       notice: (message) => this.notice(message),
       signal: this.signal,
-      onLockWait: (holder) =>
+      onWait: (holder) =>
         this.notice(`waiting for the state lock held by pid ${holder.pid} on ${holder.host} ("${holder.command}") since ${holder.since}`),
     });
     return this.openedStore;
   }
 
-  close(): void {
-    this.openedStore?.close();
+  async close(): Promise<void> {
+    const opened = this.openedStore;
+    this.openedStore = undefined;
+    if (opened) await (await opened.catch(() => undefined))?.close();
   }
 }

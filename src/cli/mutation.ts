@@ -6,7 +6,7 @@ import type { Outcome, Result } from '../core/ledger.js';
 import type { CliContext } from './context.js';
 
 export async function commitOne(ctx: CliContext, command: Command): Promise<Outcome> {
-  const outcome = await ctx.store().write((tx) => tx.execute(command, ctx.opId));
+  const outcome = await (await ctx.store()).write((tx) => tx.execute(command, ctx.opId));
   if (outcome.notice) ctx.notice(outcome.notice);
   return outcome;
 }
@@ -28,8 +28,9 @@ export function resultJson(result: Result): Record<string, unknown> {
 
 export function mutationJson(outcome: Outcome): Record<string, unknown> {
   const body = resultJson(outcome.result);
-  if (outcome.result.type === 'quote') return { ...body, opId: outcome.opId, replayed: outcome.replayed };
-  return { opId: outcome.opId, replayed: outcome.replayed, ...body };
+  const replayed = outcome.status === 'replayed';
+  if (outcome.result.type === 'quote') return { ...body, opId: outcome.opId, replayed };
+  return { opId: outcome.opId, replayed, ...body };
 }
 
 /** The result of the kind the command produces (anything else is a bug). */

@@ -91,7 +91,7 @@ export async function runCli(argv: string[], io: Io, options: RunOptions): Promi
     await report(io, argv, failure);
     return exitCodeOf(failure, options.signal.aborted ? String(options.signal.reason) : undefined);
   } finally {
-    ctx?.close();
+    await ctx?.close();
   }
   if (options.signal.aborted && !ctx?.signalHandled) return SIGNAL_EXIT[String(options.signal.reason)] ?? 130;
   return exitCode;

@@ -38,13 +38,6 @@ export const REJECTION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'OP_ID_CONFLICT',
 ]);
 
-export interface LockHolder {
-  pid: number;
-  host: string;
-  command: string;
-  since: string;
-}
-
 export interface Problem {
   file: string;
   line: number;
@@ -56,14 +49,15 @@ export interface ErrorDetails {
   field?: string;
   value?: string;
   available?: string;
-  holder?: LockHolder;
   problems?: Problem[];
   /** How many problems were found beyond those listed. */
   moreProblems?: number;
-  /** For STATE_CORRUPT / STATE_IO: the file and where in it. */
-  file?: string;
-  line?: number;
-  byte?: number;
+  /**
+   * What a store adds about itself (who holds the state, where the damage
+   * is): passed through to the error document as given. Core neither sets
+   * nor reads these, so it names no file, lock or table.
+   */
+  [storeFact: string]: unknown;
 }
 
 export class OmsError extends Error {
@@ -71,8 +65,8 @@ export class OmsError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
-    super(message);
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = details;
   }

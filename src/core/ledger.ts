@@ -1,14 +1,18 @@
 // The ledger turns commands into operations: it decides replays, conflicts and
 // natural no-ops (SPEC §2), checks quotes, assigns trade and quote ids, and
-// applies the effect to the order manager. Whatever happened before the
-// in-memory state began is asked of an Archive the store provides, so the
-// ledger itself stays synchronous and free of I/O; time is passed in.
+// applies the effect to the order manager. What happened before the in-memory
+// state began is never looked up from here: the ledger first says which past
+// facts a command needs (`needs`), the store fetches them however it can (a
+// file read, a query; asynchronously), and `execute` decides synchronously on
+// what was fetched. So the ledger stays free of I/O and of waiting; time is
+// passed in.
 
 import { commandKey, type Command, type TradeQuoteCommand } from './commands.js';
 import { formatScaled, parsePrice } from './decimal.js';
 import { OmsError } from './errors.js';
 import { fillView, orderView, OrderManager, type RawExecution } from './order-manager.js';
-import type { Convention, Execution, Order, Side } from './types.js';
+import type { BookView, Convention, Execution, Order, Side } from './types.js';
+import { bookView, type BookViewOptions } from './views.js';
 
 export interface QuoteView extends Execution {
   quoteId: number;
@@ -66,23 +70,48 @@ export type Result =
   | { type: 'quote'; quote: QuoteView }
   | { type: 'trade'; trade: TradeView };
 
+/**
+ * `applied`: the operation changed the state (committed with its write).
+ * `replayed`: it was done before (same op id, or a natural rerun); nothing changed.
+ * `unchanged`: valid but nothing to do (removing an order already gone,
+ * setting the values an order has); nothing changed and nothing is recorded.
+ */
+export type OutcomeStatus = 'applied' | 'replayed' | 'unchanged';
+
+/** What a command did, as every front end reports it. */
 export interface Outcome {
   opId: string;
-  replayed: boolean;
+  status: OutcomeStatus;
   result: Result;
   /** A human note for stderr (replay, no-op). */
   notice?: string;
-  /** Present when the operation changed the state and must be committed. */
+}
+
+/** An outcome and, when the state changed, the record the store must commit. */
+export interface Decision {
+  outcome: Outcome;
   record?: NewRecord;
 }
 
-/** What happened before the in-memory state: looked up, never loaded whole. */
+/**
+ * The past facts a command needs, as keys in the vocabulary of `recordKeys`
+ * (`o:<opId>`, `i:<orderId>` added, `e:<orderId>` ended, `q:<quoteId>`,
+ * `x:<quoteId>` executed), and the books that must be in memory: those of
+ * `symbols`, and those of `orders` when they are live. A store that keeps
+ * every book in memory (the file store) uses only the keys.
+ */
+export interface Needs {
+  keys: string[];
+  symbols: string[];
+  orders: number[];
+}
+
+/** The records found for needed keys; a key that is absent has no record. */
+export type Facts = ReadonlyMap<string, OperationRecord>;
+
+/** Where a store finds past facts: looked up by key, never loaded whole. */
 export interface Archive {
-  operation(opId: string): OperationRecord | undefined;
-  orderAdded(orderId: number): OperationRecord | undefined;
-  orderEnded(orderId: number): OperationRecord | undefined;
-  quote(quoteId: number): OperationRecord | undefined;
-  quoteExecution(quoteId: number): OperationRecord | undefined;
+  fetch(keys: readonly string[]): Promise<Map<string, OperationRecord>>;
 }
 
 export interface LedgerCounters {
@@ -161,28 +190,43 @@ export function describeEnd(orderId: number, end: OperationRecord): string {
   }
 }
 
+/** Whether a record is found by `key` (the keys an archive files it under). */
+export function hasKey(record: NewRecord, key: string): boolean {
+  return recordKeys(record).includes(key);
+}
+
+/** The op id a command runs under when none is given and none is natural. */
+function naturalOpId(command: Command): string | undefined {
+  return command.type === 'tradeQuote' ? `quote:${command.quoteId}` : undefined;
+}
+
 /** A replay's outcome; its result and notice are built only if someone looks (a re-import of a million rows does not). */
-function replay(opId: string, original: OperationRecord, notice: () => string): Outcome {
+function replay(opId: string, original: OperationRecord, notice: () => string): Decision {
   return {
-    opId,
-    replayed: true,
-    get result() {
-      return resultOf(original);
-    },
-    get notice() {
-      return notice();
+    outcome: {
+      opId,
+      status: 'replayed',
+      get result() {
+        return resultOf(original);
+      },
+      get notice() {
+        return notice();
+      },
     },
   };
 }
 
+function unchanged(opId: string, result: Result, notice: string): Decision {
+  return { outcome: { opId, status: 'unchanged', result, notice } };
+}
+
 export class Ledger {
-  readonly engine: OrderManager;
+  private readonly engine: OrderManager;
   readonly counters: LedgerCounters;
   private now = 0;
 
   constructor(
     readonly convention: Convention,
-    private readonly archive: Archive,
     private readonly newOpId: () => string,
     counters: LedgerCounters = emptyCounters(),
   ) {
@@ -191,13 +235,50 @@ export class Ledger {
   }
 
   /**
-   * Decides what a command does at time `at`. Throws OmsError when it is
-   * rejected, in which case nothing changed. When the returned outcome has a
-   * record, the state has changed and the caller must commit the record.
+   * The past facts `command` needs to be decided, whatever the state holds
+   * now (a batch fetches them before the rows ahead of it run). Called again
+   * with what was fetched, it may ask for more: a quote's book is known only
+   * once the quote is. A generated op id is new, so it needs no lookup.
    */
-  execute(command: Command, explicitOpId: string | undefined, at: number): Outcome {
-    const opId = explicitOpId ?? (command.type === 'tradeQuote' ? `quote:${command.quoteId}` : this.newOpId());
-    const prior = this.archive.operation(opId);
+  needs(command: Command, explicitOpId: string | undefined, facts: Facts = new Map()): Needs {
+    const opId = explicitOpId ?? naturalOpId(command);
+    const keys = opId === undefined ? [] : [`o:${opId}`];
+    const symbols: string[] = [];
+    const orders: number[] = [];
+    switch (command.type) {
+      case 'add':
+        keys.push(`i:${command.orderId}`);
+        symbols.push(command.symbol);
+        orders.push(command.orderId);
+        break;
+      case 'remove':
+      case 'modify':
+        keys.push(`e:${command.orderId}`);
+        orders.push(command.orderId);
+        break;
+      case 'quote':
+      case 'trade':
+        symbols.push(command.symbol);
+        break;
+      case 'tradeQuote': {
+        keys.push(`q:${command.quoteId}`, `x:${command.quoteId}`);
+        const quote = facts.get(`q:${command.quoteId}`);
+        if (quote?.cmd.type === 'quote') symbols.push(quote.cmd.symbol);
+        break;
+      }
+    }
+    return { keys, symbols, orders };
+  }
+
+  /**
+   * Decides what a command does at time `at`, given the facts its `needs`
+   * named. Throws OmsError when it is rejected, in which case nothing changed.
+   * When the decision has a record, the state has changed and the caller must
+   * commit the record.
+   */
+  execute(command: Command, explicitOpId: string | undefined, at: number, facts: Facts): Decision {
+    const opId = explicitOpId ?? naturalOpId(command) ?? this.newOpId();
+    const prior = facts.get(`o:${opId}`);
     if (prior) {
       if (commandKey(prior.cmd) !== commandKey(command)) {
         throw new OmsError(
@@ -210,22 +291,22 @@ export class Ledger {
     }
     switch (command.type) {
       case 'add':
-        return this.add(command, opId, at);
+        return this.add(command, opId, at, facts);
       case 'remove':
-        return this.remove(command.orderId, opId, at);
+        return this.remove(command.orderId, opId, at, facts);
       case 'modify':
-        return this.modify(command, opId, at);
+        return this.modify(command, opId, at, facts);
       case 'quote':
         return this.quote(command, opId, at);
       case 'trade':
         return this.trade(command, opId, at, null, command);
       case 'tradeQuote':
-        return this.tradeQuote(command, opId, at);
+        return this.tradeQuote(command, opId, at, facts);
     }
   }
 
-  private add(command: Command & { type: 'add' }, opId: string, at: number): Outcome {
-    const first = this.archive.orderAdded(command.orderId);
+  private add(command: Command & { type: 'add' }, opId: string, at: number, facts: Facts): Decision {
+    const first = facts.get(`i:${command.orderId}`);
     const live = this.engine.get(command.orderId);
     if (first || live) {
       if (first && commandKey(first.cmd) === commandKey(command)) {
@@ -241,31 +322,29 @@ export class Ledger {
     return this.commit({ at, op: opId, cmd: command });
   }
 
-  private remove(orderId: number, opId: string, at: number): Outcome {
+  private remove(orderId: number, opId: string, at: number, facts: Facts): Decision {
     if (this.engine.get(orderId)) return this.commit({ at, op: opId, cmd: { type: 'remove', orderId } });
-    const gone = this.goneMessage(orderId);
-    return { opId, replayed: false, result: { type: 'remove', removed: false }, notice: `${gone}; nothing to remove` };
+    return unchanged(opId, { type: 'remove', removed: false }, `${goneMessage(orderId, facts)}; nothing to remove`);
   }
 
-  private modify(command: Command & { type: 'modify' }, opId: string, at: number): Outcome {
+  private modify(command: Command & { type: 'modify' }, opId: string, at: number, facts: Facts): Decision {
     const entry = this.engine.get(command.orderId);
     if (!entry) {
-      throw new OmsError('ORDER_NOT_FOUND', this.goneMessage(command.orderId), { field: 'orderId', value: String(command.orderId) });
+      throw new OmsError('ORDER_NOT_FOUND', goneMessage(command.orderId, facts), { field: 'orderId', value: String(command.orderId) });
     }
     const amount = command.amount ?? entry.amount;
     const price = command.price === undefined ? entry.price : parsePrice(command.price);
     if (amount === entry.amount && price === entry.price) {
-      return {
+      return unchanged(
         opId,
-        replayed: false,
-        result: { type: 'modify', order: orderView(entry), removed: false },
-        notice: `order ${command.orderId} already has amount ${amount} and price ${formatScaled(price)}: nothing changed`,
-      };
+        { type: 'modify', order: orderView(entry), removed: false },
+        `order ${command.orderId} already has amount ${amount} and price ${formatScaled(price)}: nothing changed`,
+      );
     }
     return this.commit({ at, op: opId, cmd: command });
   }
 
-  private quote(command: Command & { type: 'quote' }, opId: string, at: number): Outcome {
+  private quote(command: Command & { type: 'quote' }, opId: string, at: number): Decision {
     const raw = this.engine.preview(command.symbol, command.side, command.amount, command.partial);
     const quote: QuoteView = {
       ...this.executionView(command.symbol, command.side, raw),
@@ -283,19 +362,19 @@ export class Ledger {
     at: number,
     quoteId: number | null,
     command: Command,
-  ): Outcome {
+  ): Decision {
     // Rejects for liquidity before anything moves.
     this.engine.measure(request.symbol, request.side, request.amount, request.partial);
     return this.commit({ at, op: opId, cmd: command }, { ...request, quoteId });
   }
 
-  private tradeQuote(command: TradeQuoteCommand, opId: string, at: number): Outcome {
-    const quoteRecord = this.archive.quote(command.quoteId);
+  private tradeQuote(command: TradeQuoteCommand, opId: string, at: number, facts: Facts): Decision {
+    const quoteRecord = facts.get(`q:${command.quoteId}`);
     if (!quoteRecord || quoteRecord.cmd.type !== 'quote') {
       throw new OmsError('QUOTE_NOT_FOUND', `quote ${command.quoteId} not found`, { field: 'quoteId', value: String(command.quoteId) });
     }
     const quote = quoteRecord.res as QuoteView;
-    const executed = this.archive.quoteExecution(command.quoteId);
+    const executed = facts.get(`x:${command.quoteId}`);
     if (executed) {
       throw new OmsError(
         'QUOTE_USED',
@@ -331,7 +410,7 @@ export class Ledger {
   }
 
   /** Applies a new record, completes its result and counts it. */
-  private commit(record: NewRecord, trade?: TradeRequest & { client: string | null; quoteId: number | null }): Outcome {
+  private commit(record: NewRecord, trade?: TradeRequest & { client: string | null; quoteId: number | null }): Decision {
     const raw = this.apply(record, trade);
     if (raw && trade) {
       const view = this.executionView(raw.symbol, raw.side, raw.execution);
@@ -353,11 +432,13 @@ export class Ledger {
     }
     // The result is built only if someone looks (an import of a million rows does not).
     return {
-      opId: record.op,
-      replayed: false,
       record,
-      get result() {
-        return resultOf(record);
+      outcome: {
+        opId: record.op,
+        status: 'applied',
+        get result() {
+          return resultOf(record);
+        },
       },
     };
   }
@@ -408,6 +489,11 @@ export class Ledger {
     }
   }
 
+  /** Puts back an order a snapshot kept (restoring a state, not an operation). */
+  restoreOrder(orderId: number, symbol: string, side: Side, amount: number, price: number, source: string | null, acceptedAt: number): void {
+    this.engine.restore(orderId, symbol, side, amount, price, source, acceptedAt);
+  }
+
   private executionView(symbol: string, side: Side, raw: RawExecution): Execution {
     return {
       symbol,
@@ -420,17 +506,55 @@ export class Ledger {
     };
   }
 
+  // ---- reading: copies, never the engine's own objects ---------------------
+
+  get orderCount(): number {
+    return this.engine.orderCount;
+  }
+
+  /** Symbols that have had an order, A-Z. */
+  symbols(): string[] {
+    return this.engine.symbols();
+  }
+
+  isLive(orderId: number): boolean {
+    return this.engine.get(orderId) !== undefined;
+  }
+
+  /** A live order, or undefined. */
+  order(orderId: number): Order | undefined {
+    const entry = this.engine.get(orderId);
+    return entry ? orderView(entry) : undefined;
+  }
+
+  /** Live orders, symbols A-Z, each book side in priority order. */
+  *orders(symbol?: string, side?: Side): Generator<Order> {
+    for (const entry of this.engine.entries(symbol, side)) yield orderView(entry);
+  }
+
+  /** Live orders as snapshot rows need them (price as the scaled integer, time in ms). */
+  *orderRows(): Generator<{ orderId: number; symbol: string; side: Side; amount: number; price: number; source: string | null; acceptedAt: number }> {
+    for (const entry of this.engine.entries()) {
+      const bookSide = entry.level!.side;
+      yield { orderId: entry.orderId, symbol: bookSide.symbol, side: bookSide.side, amount: entry.amount, price: entry.price, source: entry.source, acceptedAt: entry.acceptedAt };
+    }
+  }
+
+  book(symbol: string, options: BookViewOptions = {}): BookView {
+    return bookView(this.engine, symbol, options);
+  }
+
   /** Read-only pricing with fills: what `oms price` shows. */
   price(symbol: string, side: Side, amount: number, partial: boolean): Execution {
     return this.executionView(symbol, side, this.engine.preview(symbol, side, amount, partial));
   }
 
-  /** An order, live or how it went. */
-  orderStatus(orderId: number): OrderStatus {
+  /** An order, live or how it went, given the facts `statusNeeds` names. */
+  orderStatus(orderId: number, facts: Facts): OrderStatus {
     const entry = this.engine.get(orderId);
     if (entry) return { status: 'live', order: orderView(entry) };
-    const added = this.archive.orderAdded(orderId);
-    const ended = this.archive.orderEnded(orderId);
+    const added = facts.get(`i:${orderId}`);
+    const ended = facts.get(`e:${orderId}`);
     if (!added || !ended) {
       throw new OmsError('ORDER_NOT_FOUND', `order ${orderId} not found`, { field: 'orderId', value: String(orderId) });
     }
@@ -443,10 +567,15 @@ export class Ledger {
       how: describeEnd(orderId, ended),
     };
   }
+}
 
-  private goneMessage(orderId: number): string {
-    const ended = this.archive.orderEnded(orderId);
-    if (ended) return describeEnd(orderId, ended);
-    throw new OmsError('ORDER_NOT_FOUND', `order ${orderId} not found: it never existed`, { field: 'orderId', value: String(orderId) });
-  }
+/** The facts `orderStatus` needs about an order that is not live. */
+export function statusNeeds(orderId: number): string[] {
+  return [`i:${orderId}`, `e:${orderId}`];
+}
+
+function goneMessage(orderId: number, facts: Facts): string {
+  const ended = facts.get(`e:${orderId}`);
+  if (ended) return describeEnd(orderId, ended);
+  throw new OmsError('ORDER_NOT_FOUND', `order ${orderId} not found: it never existed`, { field: 'orderId', value: String(orderId) });
 }

@@ -2,6 +2,7 @@
 // direction the convention says requests consume it.
 
 import { BookSide } from './book-side.js';
+import { walkedSide, walksUp } from './convention.js';
 import type { Convention, Side } from './types.js';
 
 export class OrderBook {
@@ -12,10 +13,8 @@ export class OrderBook {
     readonly symbol: string,
     readonly convention: Convention,
   ) {
-    // document: Buy requests walk Buy from the lowest price, Sell requests walk
-    // Sell from the highest. market: asks from the lowest, bids from the highest.
-    this.buy = new BookSide(symbol, 'Buy', convention === 'document');
-    this.sell = new BookSide(symbol, 'Sell', convention === 'market');
+    this.buy = new BookSide(symbol, 'Buy', walksUp(convention, 'Buy'));
+    this.sell = new BookSide(symbol, 'Sell', walksUp(convention, 'Sell'));
   }
 
   side(side: Side): BookSide {
@@ -24,8 +23,7 @@ export class OrderBook {
 
   /** The side a request of `side` consumes under this book's convention. */
   consumedBy(side: Side): BookSide {
-    if (this.convention === 'document') return this.side(side);
-    return side === 'Buy' ? this.sell : this.buy;
+    return this.side(walkedSide(this.convention, side));
   }
 
   get isEmpty(): boolean {

@@ -10,9 +10,8 @@
 
 import path from 'node:path';
 import { OmsError, type Problem } from '../core/errors.js';
-import type { Ledger } from '../core/ledger.js';
 import type { Order } from '../core/types.js';
-import type { StateStore, Transaction } from '../store/store.js';
+import type { StateStore, StateView, Transaction } from '../store/store.js';
 import { readHeader, type Column, type Header } from './columns.js';
 import { CsvInput } from './input.js';
 import { RowOpIds } from './op-ids.js';
@@ -88,8 +87,8 @@ export async function importCsv(store: StateStore, request: ImportRequest, hooks
   const rejects = request.rejects === undefined ? undefined : RejectsFile.open(request.rejects, header, reader.delimiter, input.bom);
   const run = new BatchRun(header, new RowOpIds(batch), problems, rejects, progress, hooks.signal, input);
   const work = async (tx: Transaction): Promise<void> => {
-    run.rows(tx, firstRows);
-    for (let next = await batches.next(); !next.done; next = await batches.next()) run.rows(tx, next.value);
+    await run.rows(tx, firstRows);
+    for (let next = await batches.next(); !next.done; next = await batches.next()) await run.rows(tx, next.value);
     if (problems.count > 0 && !request.continueOnError) {
       const rows = run.rejected === 1 ? '1 row is' : `${run.rejected} rows are`;
       throw problems.error(`${request.file}: ${rows} not valid (of ${run.read}); nothing was imported`);
@@ -142,7 +141,7 @@ class BatchRun {
     this.rowReader = new RowReader(header);
   }
 
-  rows(tx: Transaction, records: CsvRecord[]): void {
+  async rows(tx: Transaction, records: CsvRecord[]): Promise<void> {
     for (const record of records) {
       if (this.signal.aborted) throw new OmsError('INTERRUPTED', `interrupted at line ${record.line}; nothing was imported`);
       this.read++;
@@ -154,23 +153,21 @@ class BatchRun {
       }
       const row = result.request;
       const opId = row.opId ?? this.opIds.derive(row.command);
-      const mismatch = orderMismatch(tx.ledger, row);
+      const mismatch = await orderMismatch(tx.view, row);
       if (mismatch) {
         this.reject(record, [mismatch], opId);
         continue;
       }
       let outcome;
       try {
-        outcome = tx.execute(row.command, opId);
+        outcome = await tx.execute(row.command, opId);
       } catch (error) {
         if (!(error instanceof OmsError) || !ROW_REJECTIONS.has(error.code)) throw error;
         const field = error.details.field;
         this.reject(record, [{ field: field === undefined ? 'row' : (CSV_FIELDS[field] ?? field), message: error.message }], opId);
         continue;
       }
-      if (outcome.record) this.applied++;
-      else if (outcome.replayed) this.replayed++;
-      else this.unchanged++;
+      this[outcome.status]++;
     }
   }
 
@@ -182,12 +179,12 @@ class BatchRun {
 }
 
 /** The symbol and side cells of a modify or remove row must describe the order it names. */
-function orderMismatch(ledger: Ledger, row: RowRequest): CellProblem | undefined {
+async function orderMismatch(view: StateView, row: RowRequest): Promise<CellProblem | undefined> {
   if (row.symbol === undefined && row.side === undefined) return undefined;
   const orderId = (row.command as { orderId: number }).orderId;
   let order: Order;
   try {
-    order = ledger.orderStatus(orderId).order;
+    order = (await view.orderStatus(orderId)).order;
   } catch (error) {
     if (error instanceof OmsError && error.code === 'ORDER_NOT_FOUND') return undefined;
     throw error;

@@ -15,12 +15,12 @@ async function show(session: Session, output: CommandOutput): Promise<void> {
 }
 
 export async function showBook(session: Session): Promise<void> {
-  const ledger = await session.ledger();
-  if (!ledger || ledger.engine.symbols().length === 0) {
+  const view = await session.view();
+  if (!view || view.symbols().length === 0) {
     session.note('no books yet: add an order first');
     return;
   }
-  const symbol = await session.term.search(symbolQuestion(ledger, 'Book of symbol', 'no orders for this symbol yet'));
+  const symbol = await session.term.search(symbolQuestion(view, 'Book of symbol', 'no orders for this symbol yet'));
   await show(session, await runBook({ symbol, orders: true }, session.ctx));
 }
 

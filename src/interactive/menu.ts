@@ -34,7 +34,7 @@ const MENU: MenuEntry[] = [
 ];
 
 async function header(session: Session): Promise<string> {
-  const status = await session.ctx.store().status();
+  const status = await (await session.ctx.store()).status();
   const { theme } = session.ctx;
   const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
   const state = status.exists ? `${count(status.liveOrders, 'live order')}, ${count(status.trades, 'trade')}` : 'not created yet: the first change creates it';

@@ -4,7 +4,6 @@
 import { addCommand, modifyCommand, removeCommand } from '../core/commands.js';
 import { canonicalPrice } from '../core/decimal.js';
 import { parseNewAmount } from '../core/fields.js';
-import { orderView } from '../core/order-manager.js';
 import type { Order } from '../core/types.js';
 import { describeOrder } from '../cli/format/views.js';
 import { resultOfType } from '../cli/mutation.js';
@@ -22,28 +21,28 @@ import type { Session } from './session.js';
 
 export async function addOrder(session: Session): Promise<void> {
   const { term, ctx } = session;
-  const ledger = await session.ledger();
-  const orderId = await term.input(newOrderIdQuestion(ledger));
-  const symbol = await term.search(symbolQuestion(ledger, 'Symbol (type to search or to name a new one)', 'a new symbol'));
+  const view = await session.view();
+  const orderId = await term.input(await newOrderIdQuestion(view));
+  const symbol = await term.search(symbolQuestion(view, 'Symbol (type to search or to name a new one)', 'a new symbol'));
   const side = await term.select(sideQuestion('Side'));
   const amount = await term.input(amountQuestion('Amount'));
   const price = await term.input(priceQuestion('Price'));
   const source = await term.input(textQuestion('source', 'Source (optional: the system or desk it came from)'));
   const outcome = await session.commit(addCommand({ orderId, symbol, side, amount, price, source }));
   const { order } = resultOfType(outcome, 'add');
-  session.show(`${outcome.replayed ? 'Already added' : 'Added'} ${describeOrder(ctx, order)} ${ctx.theme.dim(`(op ${outcome.opId})`)}`);
+  session.show(`${outcome.status === 'replayed' ? 'Already added' : 'Added'} ${describeOrder(ctx, order)} ${ctx.theme.dim(`(op ${outcome.opId})`)}`);
 }
 
 /** A live order picked from the state, or undefined (and a word why) when there is none. */
 async function pickOrder(session: Session, verb: string): Promise<Order | undefined> {
-  const ledger = await session.ledger();
-  if (!ledger || ledger.engine.orderCount === 0) {
+  const view = await session.view();
+  if (!view || view.orderCount === 0) {
     session.note(`no live orders to ${verb}`);
     return undefined;
   }
-  const orderId = await session.term.search(liveOrderQuestion(ledger, session.ctx.theme, `Order to ${verb} (type the start of its id or symbol)`));
-  // Offered from this same ledger, so it is there.
-  return orderView(ledger.engine.get(orderId)!);
+  const orderId = await session.term.search(liveOrderQuestion(view, session.ctx.theme, `Order to ${verb} (type the start of its id or symbol)`));
+  // Offered from this same view, so it is there.
+  return view.order(orderId)!;
 }
 
 export async function modifyOrder(session: Session): Promise<void> {
@@ -65,7 +64,7 @@ export async function modifyOrder(session: Session): Promise<void> {
   const result = resultOfType(outcome, 'modify');
   const op = ctx.theme.dim(`(op ${outcome.opId})`);
   if (result.removed) session.show(`Removed order ${order.orderId} (amount set to 0) ${op}`);
-  else if (!outcome.record && !outcome.replayed) session.show(`Unchanged ${describeOrder(ctx, result.order!)}`);
+  else if (outcome.status === 'unchanged') session.show(`Unchanged ${describeOrder(ctx, result.order!)}`);
   else session.show(`Modified ${describeOrder(ctx, result.order!)} ${op}`);
 }
 

@@ -7,10 +7,9 @@ import { parseTtl } from '../core/commands.js';
 import { parsePrice } from '../core/decimal.js';
 import { OmsError, showValue } from '../core/errors.js';
 import { parseAmount, parseNewAmount, parseOrderId, parseSymbol, parseText } from '../core/fields.js';
-import type { Ledger } from '../core/ledger.js';
-import { orderView } from '../core/order-manager.js';
 import type { Order, Side } from '../core/types.js';
 import type { Theme } from '../cli/theme.js';
+import type { StateView } from '../store/store.js';
 import type { Choice, InputQuestion, SearchQuestion, SelectQuestion } from './terminal.js';
 
 /** How many matches a search offers; typing narrows them. */
@@ -29,12 +28,25 @@ export function check(rule: (value: string) => unknown): (value: string) => true
   };
 }
 
+/** As `check`, for a rule that has to look something up first. */
+function checkLater(rule: (value: string) => Promise<unknown>): (value: string) => Promise<true | string> {
+  return async (value) => {
+    try {
+      await rule(value);
+      return true;
+    } catch (error) {
+      if (error instanceof OmsError) return error.message;
+      throw error;
+    }
+  };
+}
+
 /** Why an order id cannot be given to a new order, or undefined when it can. */
-function usedOrderId(ledger: Ledger | undefined, orderId: number): string | undefined {
-  if (!ledger) return undefined;
+async function usedOrderId(view: StateView | undefined, orderId: number): Promise<string | undefined> {
+  if (!view) return undefined;
   let found;
   try {
-    found = ledger.orderStatus(orderId);
+    found = await view.orderStatus(orderId);
   } catch (error) {
     if (error instanceof OmsError && error.code === 'ORDER_NOT_FOUND') return undefined;
     throw error;
@@ -45,21 +57,21 @@ function usedOrderId(ledger: Ledger | undefined, orderId: number): string | unde
 }
 
 /** One past the highest live id, stepping over ids used before. */
-function nextOrderId(ledger: Ledger | undefined): number {
+async function nextOrderId(view: StateView | undefined): Promise<number> {
   let highest = 0;
-  for (const entry of ledger?.engine.entries() ?? []) highest = Math.max(highest, entry.orderId);
+  for (const order of view?.orders() ?? []) highest = Math.max(highest, order.orderId);
   let candidate = highest + 1;
-  for (let tries = 0; tries < 100 && usedOrderId(ledger, candidate) !== undefined; tries++) candidate++;
+  for (let tries = 0; tries < 100 && (await usedOrderId(view, candidate)) !== undefined; tries++) candidate++;
   return candidate;
 }
 
-export function newOrderIdQuestion(ledger: Ledger | undefined): InputQuestion {
+export async function newOrderIdQuestion(view: StateView | undefined): Promise<InputQuestion> {
   return {
     message: 'Order id',
-    default: String(nextOrderId(ledger)),
-    validate: check((value) => {
+    default: String(await nextOrderId(view)),
+    validate: checkLater(async (value) => {
       const orderId = parseOrderId(value);
-      const used = usedOrderId(ledger, orderId);
+      const used = await usedOrderId(view, orderId);
       if (used) throw new OmsError('DUPLICATE_ORDER_ID', `orderId: ${showValue(value)} ${used}`);
     }),
   };
@@ -78,19 +90,18 @@ function orderChoice(theme: Theme, order: Order): Choice<number> {
  * A live order, found by typing the start of its id or its symbol. The
  * offer is capped, so a large book costs one scan per keystroke at most.
  */
-export function liveOrderQuestion(ledger: Ledger, theme: Theme, message: string): SearchQuestion<number> {
+export function liveOrderQuestion(view: StateView, theme: Theme, message: string): SearchQuestion<number> {
   return {
     message,
     pageSize: 10,
     source: (term) => {
       const wanted = (term ?? '').trim().toUpperCase();
       const offered: Choice<number>[] = [];
-      const exact = /^\d+$/.test(wanted) ? ledger.engine.get(Number(wanted)) : undefined;
-      if (exact) offered.push(orderChoice(theme, orderView(exact)));
-      for (const entry of ledger.engine.entries()) {
+      const exact = /^\d+$/.test(wanted) ? view.order(Number(wanted)) : undefined;
+      if (exact) offered.push(orderChoice(theme, exact));
+      for (const order of view.orders()) {
         if (offered.length >= OFFERED) break;
-        if (entry === exact) continue;
-        const order = orderView(entry);
+        if (order.orderId === exact?.orderId) continue;
         if (wanted === '' || String(order.orderId).startsWith(wanted) || order.symbol.startsWith(wanted)) offered.push(orderChoice(theme, order));
       }
       return offered;
@@ -102,8 +113,8 @@ export function liveOrderQuestion(ledger: Ledger, theme: Theme, message: string)
  * A symbol: the state's symbols matching what is typed, and what is typed
  * itself when it is not one of them (checked by the symbol rule on Enter).
  */
-export function symbolQuestion(ledger: Ledger | undefined, message: string, newLabel: string): SearchQuestion<string> {
-  const known = ledger?.engine.symbols() ?? [];
+export function symbolQuestion(view: StateView | undefined, message: string, newLabel: string): SearchQuestion<string> {
+  const known = view?.symbols() ?? [];
   return {
     message,
     pageSize: 10,

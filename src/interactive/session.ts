@@ -4,7 +4,8 @@
 
 import type { Command } from '../core/commands.js';
 import type { OmsError } from '../core/errors.js';
-import type { Ledger, Outcome } from '../core/ledger.js';
+import type { Outcome } from '../core/ledger.js';
+import type { StateView } from '../store/store.js';
 import type { CliContext } from '../cli/context.js';
 import { commitOne } from '../cli/mutation.js';
 import type { Terminal } from './terminal.js';
@@ -16,9 +17,10 @@ export class Session {
   ) {}
 
   /** The latest committed state; undefined before the first change creates it. */
-  async ledger(): Promise<Ledger | undefined> {
-    const status = await this.ctx.store().status();
-    return status.exists ? this.ctx.store().read() : undefined;
+  async view(): Promise<StateView | undefined> {
+    const store = await this.ctx.store();
+    const status = await store.status();
+    return status.exists ? store.read() : undefined;
   }
 
   /** One ordinary operation: the same store, journal and rules as the subcommands. */

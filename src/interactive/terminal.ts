@@ -35,7 +35,7 @@ export interface SearchQuestion<T> {
 export interface InputQuestion {
   message: string;
   default?: string;
-  validate: (value: string) => true | string;
+  validate: (value: string) => true | string | Promise<true | string>;
 }
 
 export interface ConfirmQuestion {

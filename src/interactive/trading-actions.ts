@@ -7,9 +7,10 @@
 import { DEFAULT_QUOTE_TTL, quoteCommand, tradeQuoteCommand } from '../core/commands.js';
 import { OmsError } from '../core/errors.js';
 import { parseSymbol } from '../core/fields.js';
-import type { Ledger, QuoteView } from '../core/ledger.js';
+import { walkedSide } from '../core/convention.js';
+import type { QuoteView } from '../core/ledger.js';
 import type { Side } from '../core/types.js';
-import { bookView } from '../core/views.js';
+import type { StateView } from '../store/store.js';
 import { executionText, quoteText, tradeText } from '../cli/format/views.js';
 import { resultOfType } from '../cli/mutation.js';
 import { amountQuestion, sideQuestion, symbolQuestion, textQuestion, ttlQuestion } from './questions.js';
@@ -23,9 +24,9 @@ interface Request {
 }
 
 /** Which side a request walks under the state's convention, and how much it holds. */
-function liquidity(ledger: Ledger, symbol: string, side: Side): string {
-  const walked: Side = ledger.convention === 'document' ? side : side === 'Buy' ? 'Sell' : 'Buy';
-  const book = bookView(ledger.engine, symbol);
+function liquidity(view: StateView, symbol: string, side: Side): string {
+  const walked = walkedSide(view.convention, side);
+  const book = view.book(symbol);
   const levels = walked === 'Buy' ? book.buy : book.sell;
   const available = levels.reduce((sum, level) => sum + BigInt(level.amount), 0n);
   return `walks the ${walked} side: ${available} available`;
@@ -33,9 +34,9 @@ function liquidity(ledger: Ledger, symbol: string, side: Side): string {
 
 async function askRequest(session: Session, verb: string): Promise<Request> {
   const { term } = session;
-  const ledger = await session.ledger();
-  const symbol = parseSymbol(await term.search(symbolQuestion(ledger, `Symbol to ${verb}`, 'no orders for this symbol yet')));
-  const side = await term.select(sideQuestion('Side', ledger ? (choice) => liquidity(ledger, symbol, choice) : undefined));
+  const view = await session.view();
+  const symbol = parseSymbol(await term.search(symbolQuestion(view, `Symbol to ${verb}`, 'no orders for this symbol yet')));
+  const side = await term.select(sideQuestion('Side', view ? (choice) => liquidity(view, symbol, choice) : undefined));
   const amount = await term.input(amountQuestion('Amount'));
   const client = await term.input(textQuestion('client', 'Client (optional)'));
   return { symbol, side, amount, client };

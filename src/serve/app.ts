@@ -150,7 +150,7 @@ export function buildApp(options: AppOptions): OmsApp {
   app.get('/metrics', { schema: { querystring: noQuery } }, async (_request, reply) => {
     let liveOrders: number | undefined;
     try {
-      liveOrders = (await store.read()).engine.orderCount;
+      liveOrders = (await store.read()).orderCount;
     } catch {
       liveOrders = undefined;
     }

@@ -84,7 +84,7 @@ export class CommitQueue {
     const answers: Array<() => void> = [];
     let unfinished: unknown;
     try {
-      await this.store.write((tx) => {
+      await this.store.write(async (tx) => {
         for (const request of batch) {
           if (unfinished !== undefined) {
             const error = unfinished;
@@ -92,9 +92,9 @@ export class CommitQueue {
             continue;
           }
           try {
-            const outcome = tx.execute(request.command, request.opId);
+            const outcome = await tx.execute(request.command, request.opId);
             answers.push(() => {
-              if (outcome.record) this.committed++;
+              if (outcome.status === 'applied') this.committed++;
               request.resolve(outcome);
             });
           } catch (error) {

@@ -23,6 +23,12 @@ export interface Gauges {
   liveOrders: number | undefined;
 }
 
+/** Help lines for the counters a store reports besides commits and operations. */
+const DETAIL_HELP: Record<string, string> = {
+  fsyncs: 'fsync calls on the journal by this server.',
+  checkpoints: 'Journal folds into a new snapshot.',
+};
+
 const escape = (value: string): string => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 function labels(pairs: Record<string, string>): string {
@@ -74,14 +80,17 @@ export class Metrics {
       latencySamples.push(`oms_http_request_duration_seconds_count${labels({ method, route })} ${latency.count}\n`);
     }
     const { store } = gauges;
-    const perRequest = gauges.committedRequests > 0 ? store.fsyncs / gauges.committedRequests : 0;
+    // Every commit is one durable flush (an fsync of the journal, a database commit).
+    const perRequest = gauges.committedRequests > 0 ? store.commits / gauges.committedRequests : 0;
+    const details = Object.entries(store.details ?? {}).map(([name, value]) =>
+      family(`oms_store_${name}_total`, 'counter', DETAIL_HELP[name] ?? `The store's ${name} count.`, [`oms_store_${name}_total ${value}\n`]),
+    );
     const parts = [
       family('oms_http_requests_total', 'counter', 'HTTP requests answered, by method, route and status.', requestSamples),
       family('oms_http_request_duration_seconds', 'histogram', 'Time from request received to response sent, by method and route.', latencySamples),
       family('oms_store_commits_total', 'counter', 'Writes that committed at least one operation.', [`oms_store_commits_total ${store.commits}\n`]),
-      family('oms_store_fsyncs_total', 'counter', 'fsync calls on the journal by this server.', [`oms_store_fsyncs_total ${store.fsyncs}\n`]),
       family('oms_store_operations_total', 'counter', 'Operations committed by this server.', [`oms_store_operations_total ${store.operations}\n`]),
-      family('oms_store_checkpoints_total', 'counter', 'Journal folds into a new snapshot.', [`oms_store_checkpoints_total ${store.checkpoints}\n`]),
+      ...details,
       family('oms_committed_requests_total', 'counter', 'Mutation requests whose operation a write committed.', [`oms_committed_requests_total ${gauges.committedRequests}\n`]),
       family('oms_fsyncs_per_committed_request', 'gauge', 'fsyncs divided by committed requests since start; below 1 when group commit shares fsyncs.', [
         `oms_fsyncs_per_committed_request ${perRequest}\n`,

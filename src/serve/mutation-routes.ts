@@ -44,7 +44,7 @@ export function mutationRoutes(app: FastifyInstance, queue: CommitQueue): void {
     const outcome = await queue.submit(build(), opId);
     request.opId = outcome.opId;
     request.notice = outcome.notice ?? null;
-    reply.code(created && !outcome.replayed ? 201 : 200);
+    reply.code(created && outcome.status !== 'replayed' ? 201 : 200);
     return mutationJson(outcome);
   };
 

@@ -13,7 +13,7 @@ export class ServeContext extends CliContext {
     super(parent.io, { state: parent.statePath, json: true, quiet: true, input: false }, parent.commandLine, parent.signal, parent.theme);
   }
 
-  override store(): StateStore {
-    return this.shared;
+  override store(): Promise<StateStore> {
+    return Promise.resolve(this.shared);
   }
 }

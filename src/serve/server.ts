@@ -105,7 +105,7 @@ export async function runServer(options: ServerOptions): Promise<ServeSummary> {
     requests: metrics.answered,
     committedRequests: queue.committed,
     commits: store.stats.commits,
-    fsyncs: store.stats.fsyncs,
+    fsyncs: store.stats.details?.['fsyncs'] ?? store.stats.commits,
   };
   logger.info(summary, 'stopped');
   return summary;

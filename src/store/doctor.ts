@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import { OmsError } from '../core/errors.js';
-import { Ledger, recordKeys, type Archive } from '../core/ledger.js';
+import { Ledger, recordKeys } from '../core/ledger.js';
 import { corrupt, readHeader, scanCommitted, scanJournal, type JournalHeader } from './journal.js';
 import { ioError } from './durable.js';
 import { FileIndex } from './key-index.js';
@@ -33,15 +33,6 @@ export interface DoctorReport {
   liveOrders: number;
 }
 
-/** Replays need no history lookups: apply() never asks the archive. */
-export const NO_ARCHIVE: Archive = {
-  operation: () => undefined,
-  orderAdded: () => undefined,
-  orderEnded: () => undefined,
-  quote: () => undefined,
-  quoteExecution: () => undefined,
-};
-
 const noOpId = (): string => 'doctor';
 
 /** The journal as far as it reads cleanly from its start. */
@@ -63,7 +54,7 @@ export interface JournalWalk {
 
 function errorFinding(part: Finding['part'], error: unknown): Finding {
   if (error instanceof OmsError) {
-    const { file, byte, line } = error.details;
+    const { file, byte, line } = error.details as { file?: string; byte?: number; line?: number };
     return { severity: 'damage', part, message: error.message, ...(file ? { file } : {}), ...(byte !== undefined ? { byte } : {}), ...(line !== undefined ? { line } : {}) };
   }
   return { severity: 'damage', part, message: error instanceof Error ? error.message : String(error) };
@@ -90,7 +81,7 @@ export function lineOfByte(fd: number, byte: number): number {
 export function walkJournal(fd: number, file: string, until?: number): JournalWalk {
   const { header, length } = readHeader(fd, file);
   const size = fs.fstatSync(fd).size;
-  const ledger = new Ledger(header.convention, NO_ARCHIVE, noOpId);
+  const ledger = new Ledger(header.convention, noOpId);
   ledger.counters.seq = header.baseSeq;
   const boundaries = new Map<number, number>([[length, header.baseSeq]]);
   let end = length;
@@ -196,7 +187,7 @@ export function diagnose(location: string): DoctorReport {
     healthy: !findings.some((finding) => finding.severity === 'damage'),
     findings,
     operations: (reached ?? snapshotLedger)?.counters.operations ?? 0,
-    liveOrders: (reached ?? snapshotLedger)?.engine.orderCount ?? 0,
+    liveOrders: (reached ?? snapshotLedger)?.orderCount ?? 0,
   });
 
   const snapshotExists = fs.existsSync(paths.snapshot);
@@ -209,7 +200,7 @@ export function diagnose(location: string): DoctorReport {
   if (snapshotExists) {
     try {
       snapshot = parseSnapshot(fs.readFileSync(paths.snapshot, 'utf8'), paths.snapshot);
-      snapshotLedger = new Ledger(snapshot.convention, NO_ARCHIVE, noOpId, snapshot.counters);
+      snapshotLedger = new Ledger(snapshot.convention, noOpId, snapshot.counters);
       restoreOrders(snapshotLedger, snapshot, paths.snapshot);
       findings.push({ severity: 'ok', part: 'snapshot', file: paths.snapshot, message: `schema ${snapshot.schema}, ${snapshot.orders.length} live orders, up to operation ${snapshot.counters.seq}` });
     } catch (error) {

@@ -6,6 +6,7 @@
 // line followed by more, a sequence gap: STATE_CORRUPT naming the byte).
 
 import fs from 'node:fs';
+import { promisify } from 'node:util';
 import { OmsError } from '../core/errors.js';
 import type { OperationRecord } from '../core/ledger.js';
 import type { Convention } from '../core/types.js';
@@ -277,7 +278,39 @@ export class JournalBlocks {
     this.start = offset;
     return this.block.toString('utf8', 0, newline);
   }
+
+  /** As `at`, without blocking: a line in the cached block costs no read at all. */
+  async atAsync(offset: number, committedEnd: number): Promise<string> {
+    const from = offset - this.start;
+    if (this.start >= 0 && from >= 0 && from < this.block.length) {
+      const newline = this.block.indexOf(10, from);
+      if (newline >= 0) return this.block.toString('utf8', from, newline);
+    }
+    if (offset >= committedEnd) return readLineAtAsync(this.fd, offset);
+    const block = Buffer.allocUnsafe(Math.min(this.size, committedEnd - offset));
+    const { bytesRead } = await readAsync(this.fd, block, 0, block.length, offset);
+    const newline = block.indexOf(10);
+    if (newline < 0 || newline >= bytesRead) return readLineAtAsync(this.fd, offset);
+    this.block = block.subarray(0, bytesRead);
+    this.start = offset;
+    return this.block.toString('utf8', 0, newline);
+  }
 }
+
+/** As `readLineAt`, without blocking. */
+export async function readLineAtAsync(fd: number, offset: number): Promise<string> {
+  let size = 512;
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(size);
+    const { bytesRead } = await readAsync(fd, buffer, 0, size, offset);
+    const newline = buffer.indexOf(10);
+    if (newline >= 0 && newline < bytesRead) return buffer.toString('utf8', 0, newline);
+    if (bytesRead < size) return buffer.toString('utf8', 0, bytesRead);
+    size *= 4;
+  }
+}
+
+const readAsync = promisify(fs.read);
 
 export function readHeader(fd: number, file: string): { header: JournalHeader; length: number } {
   const text = readLineAt(fd, 0);

@@ -11,6 +11,7 @@
 // twice is harmless, so a crash at any point leaves it correct.
 
 import fs from 'node:fs';
+import { promisify } from 'node:util';
 import { ioError, replaceFile, writeAll } from './durable.js';
 
 /** The index file does not hold a valid table: callers fall back to the journal and rebuild it. */
@@ -265,6 +266,30 @@ export class FileIndex {
     }
   }
 
+  /** As `candidates`, reading the slots without blocking (a lookup on a write path). */
+  async candidatesAsync(key: string, out: number[]): Promise<void> {
+    const [h1, h2] = hashKey(key);
+    if (this.loaded) {
+      this.loaded.candidates(h1, h2, out);
+      return;
+    }
+    const mask = this.header.capacity - 1;
+    const block = Buffer.allocUnsafe(SLOT * 8);
+    let slot = h1 & mask;
+    for (let probed = 0; ; ) {
+      const slots = Math.min(8, this.header.capacity - slot);
+      probed += slots;
+      if (probed > this.header.capacity + 8) throw new IndexDamage(`${this.file} has no free slot`);
+      await readAt(this.fd, block, slots * SLOT, HEADER + slot * SLOT);
+      for (let i = 0; i < slots; i++) {
+        const stored = block.readDoubleLE(i * SLOT + 8);
+        if (stored === 0) return;
+        if (block.readUInt32LE(i * SLOT) === h1 && block.readUInt32LE(i * SLOT + 4) === h2) out.push(stored);
+      }
+      slot = (slot + slots) & mask;
+    }
+  }
+
   /**
    * Adds the memory index's entries and moves the covered offset. Returns the
    * index to use from now on: this one, or a bigger one that replaced it.
@@ -328,4 +353,11 @@ export class FileIndex {
     }
     this.fd = -1;
   }
+}
+
+const read = promisify(fs.read);
+
+async function readAt(fd: number, buffer: Buffer, length: number, position: number): Promise<number> {
+  const { bytesRead } = await read(fd, buffer, 0, length, position);
+  return bytesRead;
 }

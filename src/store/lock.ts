@@ -11,7 +11,8 @@
 
 import fs from 'node:fs';
 import os from 'node:os';
-import { OmsError, type LockHolder } from '../core/errors.js';
+import { OmsError } from '../core/errors.js';
+import type { Holder as LockHolder } from './store.js';
 import { ioError } from './durable.js';
 import { tempPathFor } from './paths.js';
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OmsError } from '../core/errors.js';
 import { Ledger, recordKeys } from '../core/ledger.js';
-import { NO_ARCHIVE, lineOfByte, walkJournal, type JournalWalk } from './doctor.js';
+import { lineOfByte, walkJournal, type JournalWalk } from './doctor.js';
 import { fsyncDir, ioError, replaceFile } from './durable.js';
 import { encodeHeader, readHeader, scanJournal, type JournalHeader } from './journal.js';
 import { FileIndex, MemoryIndex } from './key-index.js';
@@ -39,7 +39,7 @@ interface Candidate {
 
 function describeDamage(fd: number, walk: { damage: OmsError | undefined; end: number; size: number; tornBytes: number; seq: number }, file: string): string[] {
   if (walk.damage) {
-    const byte = walk.damage.details.byte ?? walk.end;
+    const byte = (walk.damage.details['byte'] as number | undefined) ?? walk.end;
     return [`${file} from byte ${walk.end} to its end (${walk.size - walk.end} bytes, damage at line ${lineOfByte(fd, byte)}): operations after ${walk.seq} are not in the new state (${walk.damage.message})`];
   }
   if (walk.tornBytes > 0) return [`an unfinished write of ${walk.tornBytes} bytes at the end of ${file} was discarded`];
@@ -60,7 +60,7 @@ function fromJournal(fd: number, file: string, walk: JournalWalk): Candidate | u
 }
 
 function fromSnapshot(fd: number | undefined, file: string, snapshot: Snapshot, header: JournalHeader | undefined, snapshotFile: string): Candidate {
-  const ledger = new Ledger(snapshot.convention, NO_ARCHIVE, () => 'salvage', snapshot.counters);
+  const ledger = new Ledger(snapshot.convention, () => 'salvage', snapshot.counters);
   restoreOrders(ledger, snapshot, snapshotFile);
   const candidate: Candidate = {
     base: 'snapshot',
@@ -198,7 +198,7 @@ export function salvage(location: string, newLocation: string): SalvageReport {
       to: target.snapshot,
       base: chosen.base,
       operations: chosen.ledger.counters.operations,
-      liveOrders: chosen.ledger.engine.orderCount,
+      liveOrders: chosen.ledger.orderCount,
       lastOperation: chosen.seq,
       leftOut: [...problems, ...chosen.leftOut],
     };

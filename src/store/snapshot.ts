@@ -215,15 +215,14 @@ export function openSnapshot(file: string, mode: () => number): { db: LowSync<Sn
 }
 
 function* orderRows(ledger: Ledger, symbolIndex: Map<string, number>): Generator<OrderRow> {
-  for (const entry of ledger.engine.entries()) {
-    const side = entry.level!.side;
-    yield [entry.orderId, symbolIndex.get(side.symbol)!, side.side === 'Buy' ? 0 : 1, entry.amount, entry.price, entry.source, entry.acceptedAt];
+  for (const order of ledger.orderRows()) {
+    yield [order.orderId, symbolIndex.get(order.symbol)!, order.side === 'Buy' ? 0 : 1, order.amount, order.price, order.source, order.acceptedAt];
   }
 }
 
 /** The ledger's live orders as rows, in priority order per book side, produced as they are written. */
 export function snapshotOf(ledger: Ledger, base: Omit<Snapshot, 'counters' | 'symbols' | 'orders' | 'convention'>): SnapshotDocument {
-  const symbols = ledger.engine.symbols();
+  const symbols = ledger.symbols();
   const symbolIndex = new Map(symbols.map((symbol, i) => [symbol, i]));
   return { ...base, convention: ledger.convention, counters: { ...ledger.counters }, symbols, orders: orderRows(ledger, symbolIndex) };
 }
@@ -247,11 +246,11 @@ export function restoreOrders(ledger: Ledger, snapshot: SnapshotDocument, file: 
       price <= 0 ||
       (source !== null && typeof source !== 'string') ||
       !Number.isFinite(acceptedAt) ||
-      ledger.engine.get(orderId)
+      ledger.isLive(orderId)
     ) {
       throw corrupt(file, `order row ${i + 1} is damaged`, i + 2);
     }
-    ledger.engine.restore(orderId, symbol, sideName, amount, price, source, acceptedAt);
+    ledger.restoreOrder(orderId, symbol, sideName, amount, price, source, acceptedAt);
     i++;
   }
 }

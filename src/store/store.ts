@@ -1,32 +1,45 @@
-// The store interface: everything above it (commands, import, prompts, HTTP)
-// talks to a state only through this, so none of it assumes files. The JSON
-// snapshot + journal (file-store.ts) is the first implementation.
+// The store interface: everything above it (the application layer and through
+// it every front end) talks to a state only through this, so none of it
+// assumes files. A store is opened by location (open.ts); the JSON snapshot +
+// journal (file/) is the first implementation, a PostgreSQL one follows.
+//
+// The boundary is asynchronous: a write fetches the past facts each command
+// needs (Ledger.needs) before the ledger decides it, so a store whose history
+// is a database query fits without changing the core.
 
 import type { Command } from '../core/commands.js';
-import type { LockHolder } from '../core/errors.js';
-import type { Ledger, OperationRecord, Outcome } from '../core/ledger.js';
-import type { Convention } from '../core/types.js';
+import type { OperationRecord, OrderStatus, Outcome } from '../core/ledger.js';
+import type { BookView, Convention, Execution, Order, Side } from '../core/types.js';
+import type { BookViewOptions } from '../core/views.js';
+
+/** Who is writing to a state while another writer waits (for messages and STATE_LOCKED). */
+export interface Holder {
+  pid: number;
+  host: string;
+  command: string;
+  since: string;
+}
 
 export interface StoreOptions {
-  /** How long a writer waits for the lock (ms); 10 s by default. */
-  lockTimeoutMs?: number;
-  /** What this process is doing, recorded in the lock for waiters to see. */
+  /** How long a writer waits for another writer to finish (ms); 10 s by default. */
+  waitTimeoutMs?: number;
+  /** What this process is doing, shown to writers that wait for it. */
   command?: string;
   /** Milliseconds since the epoch; Date.now by default. */
   clock?: () => number;
-  /** Where notices go (created a state, discarded a torn tail, ...). */
+  /** Where notices go (created a state, discarded an unfinished write, ...). */
   notice?: (message: string) => void;
-  /** Aborts waiting for the lock and a running batch. */
+  /** Aborts a wait for another writer and a running batch. */
   signal?: AbortSignal;
-  /** Called once if the lock is busy and the writer starts to wait. */
-  onLockWait?: (holder: LockHolder) => void;
+  /** Called once if another writer is busy and this one starts to wait. */
+  onWait?: (holder: Holder) => void;
   /**
-   * When a write folds the journal into a new snapshot: once the journal past
-   * the snapshot exceeds both `minBytes` and `snapshotRatio` × the snapshot's
-   * size (defaults 64 KiB and 0.5). A long-running server can checkpoint less
-   * often, trading a longer replay for whoever opens the state next.
+   * The store stays open across many requests (`oms serve`): it must never
+   * block the event loop on a lookup, and it may make maintenance rarer,
+   * trading a slower open for whoever comes next (the file store folds its
+   * journal into the snapshot less often).
    */
-  checkpoint?: { minBytes: number; snapshotRatio: number };
+  longLived?: boolean;
 }
 
 export interface WriteOptions {
@@ -42,14 +55,39 @@ export interface WriteOptions {
   convention?: Convention;
 }
 
+/**
+ * The committed state as a read-only view. Nothing reachable from it can
+ * change the state a later write builds on: every order, book and execution
+ * it returns is a fresh copy. It shows the state as of the latest read or
+ * write of the store that gave it.
+ */
+export interface StateView {
+  readonly convention: Convention;
+  /** Live orders. */
+  readonly orderCount: number;
+  /** Symbols that have had an order, A-Z. */
+  symbols(): string[];
+  /** A live order, or undefined. */
+  order(orderId: number): Order | undefined;
+  /** Live orders, symbols A-Z, each book side in priority order. */
+  orders(filter?: { symbol?: string; side?: Side }): Iterable<Order>;
+  book(symbol: string, options?: BookViewOptions): BookView;
+  /** What a request would fill now, with its fills (read-only calculatePrice). */
+  price(symbol: string, side: Side, amount: number, partial: boolean): Execution;
+  /** An order, live or how it left the book; ORDER_NOT_FOUND if it never existed. */
+  orderStatus(orderId: number): Promise<OrderStatus>;
+}
+
 /** A write in progress: runs commands against the caught-up state. */
 export interface Transaction {
-  readonly ledger: Ledger;
+  /** The state as this transaction has left it so far (its own operations included). */
+  readonly view: StateView;
   /**
-   * Runs one command. Throws OmsError if it is rejected (nothing changed).
-   * The operation is committed when the write that runs it returns.
+   * Runs one command: fetches the facts it needs, then decides it. Rejects
+   * with OmsError if it is refused (nothing changed). The operation is
+   * committed when the write that runs it returns.
    */
-  execute(command: Command, opId?: string): Outcome;
+  execute(command: Command, opId?: string): Promise<Outcome>;
 }
 
 export interface HistoryQuery {
@@ -58,7 +96,16 @@ export interface HistoryQuery {
   limit?: number;
 }
 
+/** What one backend adds to the status: shown after the common fields, only when present. */
+export interface StatusDetails {
+  /** Extra fields of the --json status, in order. */
+  json: Record<string, unknown>;
+  /** The same for people: label and value. */
+  lines: Array<[label: string, value: string]>;
+}
+
 export interface StateStatus {
+  /** Where the state lives, as shown to people (never with a password). */
   location: string;
   exists: boolean;
   schema: number | null;
@@ -70,11 +117,7 @@ export interface StateStatus {
   symbols: string[];
   trades: number;
   quotes: number;
-  /** Bytes of each part of the state. */
-  sizes: Record<string, number>;
-  /** Journal bytes not yet folded into the snapshot. */
-  pendingJournalBytes: number;
-  lock: LockHolder | null;
+  details?: StatusDetails;
 }
 
 export interface InitResult {
@@ -82,28 +125,35 @@ export interface InitResult {
   convention: Convention;
 }
 
-/** Counters since the store was opened (for `oms serve`'s /metrics). */
+/** Counters since the store was opened (for `oms serve`'s /metrics and summary). */
 export interface StoreStats {
-  /** Writes that committed at least one operation. */
+  /** Writes that committed at least one operation (each one durable flush). */
   commits: number;
   /** Operations committed. */
   operations: number;
-  /** fsync calls on the journal. */
-  fsyncs: number;
-  checkpoints: number;
+  /** Backend-specific counters (the file store: fsyncs, checkpoints), each a metric of its own. */
+  details?: Record<string, number>;
 }
 
 export interface StateStore {
-  /** Where the state lives, for messages. */
+  /** Where the state lives, for messages (never with a password). */
   readonly location: string;
   readonly stats: StoreStats;
-  /** The latest committed state, without taking the writer lock. */
-  read(): Promise<Ledger>;
-  /** Takes the writer lock, catches up, runs `work`, commits, releases. */
-  write<T>(work: (tx: Transaction) => T | Promise<T>, options?: WriteOptions): Promise<T>;
+  /**
+   * The latest committed state, without blocking writers of other processes.
+   * `scope` says what the caller will look at, so a store that loads books
+   * on demand may load only that symbol; a store may ignore it.
+   */
+  read(scope?: { symbol?: string }): Promise<StateView>;
+  /**
+   * Runs `work` as one write: waits for other writers, catches up, runs the
+   * commands, commits, and only then resolves. `work` must not call read()
+   * on the same store (it would wait for itself): it has `tx.view`.
+   */
+  write<T>(work: (tx: Transaction) => Promise<T>, options?: WriteOptions): Promise<T>;
   init(convention: Convention): Promise<InitResult>;
   /** Committed operations, newest first. */
   history(query?: HistoryQuery): AsyncIterable<OperationRecord>;
   status(): Promise<StateStatus>;
-  close(): void;
+  close(): Promise<void>;
 }

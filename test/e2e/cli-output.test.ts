@@ -9,7 +9,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCommand } from '../../src/core/commands.js';
-import { FileStore } from '../../src/store/file-store.js';
+import { openStore } from '../../src/store/open.js';
 import { OMS, ROOT, oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
 
 const ANSI = /\u001b\[/;
@@ -249,18 +249,18 @@ describe.concurrent('help and version', () => {
 describe.concurrent('a closed stdout', () => {
   it('`oms orders | head -1` on a few thousand orders exits quietly, exit 0, no stack trace', async () => {
     const { state } = fresh();
-    const store = new FileStore(state, {});
+    const store = await openStore(state, {});
     try {
       await store.write(
-        (tx) => {
+        async (tx) => {
           for (let i = 1; i <= 2500; i++) {
-            tx.execute(addCommand({ orderId: i, symbol: `S${i % 9}`, side: i % 2 ? 'buy' : 'sell', amount: i, price: `${1 + (i % 97)}.125`, source: `desk-${i % 5}` }));
+            await tx.execute(addCommand({ orderId: i, symbol: `S${i % 9}`, side: i % 2 ? 'buy' : 'sell', amount: i, price: `${1 + (i % 97)}.125`, source: `desk-${i % 5}` }));
           }
         },
         { atomic: true, bulk: true },
       );
     } finally {
-      store.close();
+      await store.close();
     }
     const before = stateFiles(state);
     const node = JSON.stringify(process.execPath);

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addCommand } from '../../src/core/commands.js';
-import { FileStore } from '../../src/store/file-store.js';
+import { openStore } from '../../src/store/open.js';
 import { checksums, journalLines, runJson, seedState, snapshotJournalOffset, stemOf, tempDir, type SeedOrder } from './fixtures-store/support.js';
 
 const cleanups: (() => void)[] = [];
@@ -23,9 +23,9 @@ async function stateWithTail(): Promise<{ state: string; journal: string; tail: 
   const temp = tempDir();
   cleanups.push(temp.cleanup);
   await seedState(temp.state, [order(1), order(2), order(3)]);
-  const store = new FileStore(temp.state);
+  const store = await openStore(temp.state);
   for (let id = 4; id <= 8; id++) await store.write((tx) => tx.execute(addCommand(order(id)), `tail-${id}`));
-  store.close();
+  await store.close();
   const covered = snapshotJournalOffset(temp.state);
   const tail = journalLines(temp.state).filter((line) => line.offset >= covered && line.text !== '');
   expect(tail).toHaveLength(5);

@@ -6,9 +6,9 @@ import { render } from '@inquirer/testing';
 import { input, search, select } from '@inquirer/prompts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { removeCommand } from '../../src/core/commands.js';
-import type { Ledger } from '../../src/core/ledger.js';
 import { PLAIN_THEME } from '../../src/cli/theme.js';
-import { FileStore } from '../../src/store/file-store.js';
+import { openStore } from '../../src/store/open.js';
+import type { StateStore, StateView } from '../../src/store/store.js';
 import {
   amountQuestion,
   liveOrderQuestion,
@@ -25,18 +25,18 @@ import { commit, seed } from './state.js';
 
 const plain = PLAIN_THEME;
 let tmp: TempState;
-let store: FileStore;
-let ledger: Ledger;
+let store: StateStore;
+let ledger: StateView;
 
 beforeEach(async () => {
   tmp = tempState();
   await seed(tmp.state);
   await commit(tmp.state, removeCommand({ orderId: 3 }));
-  store = new FileStore(tmp.state);
+  store = await openStore(tmp.state);
   ledger = await store.read();
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   tmp.cleanup();
 });
 
@@ -69,7 +69,7 @@ describe('typed answers are checked by the field rules', () => {
   });
 
   it('a new order id: live and used ids are refused with how they went, the default is free', async () => {
-    const question = newOrderIdQuestion(ledger);
+    const question = await newOrderIdQuestion(ledger);
     expect(question.default).toBe('5');
     expect((await typed(question, '4', '5')).message).toContain('> orderId: "4" is live (JPM Buy 10 @ 21); order ids are never reused');
     expect((await typed(question, '3', '5')).message).toContain('> orderId: "3" was used before (order 3 was removed at');

@@ -12,7 +12,7 @@ import { CliContext } from '../../src/cli/context.js';
 import { buildApp } from '../../src/serve/app.js';
 import { ServeContext } from '../../src/serve/read-context.js';
 import { createLogger } from '../../src/serve/server.js';
-import { FileStore } from '../../src/store/file-store.js';
+import { openStore } from '../../src/store/open.js';
 import type { StateStore } from '../../src/store/store.js';
 import { tempState, type TempState } from '../e2e/helpers.js';
 import { call, holdLock, startServer, stopServer, type RunningServer } from './helpers.js';
@@ -90,7 +90,7 @@ describe('503', () => {
 
 /** A store whose reads fail the way a bug would. */
 class BrokenStore implements StateStore {
-  constructor(private readonly real: FileStore) {}
+  constructor(private readonly real: StateStore) {}
   get location() {
     return this.real.location;
   }
@@ -104,8 +104,8 @@ class BrokenStore implements StateStore {
   init: StateStore['init'] = (convention) => this.real.init(convention);
   history: StateStore['history'] = (query) => this.real.history(query);
   status: StateStore['status'] = () => this.real.status();
-  close(): void {
-    this.real.close();
+  close(): Promise<void> {
+    return this.real.close();
   }
 }
 
@@ -126,7 +126,7 @@ async function inProcess(state: string, store: StateStore) {
 describe('503 while stopping', () => {
   it('INTERRUPTED with Retry-After for requests that still arrive, and the connection is closed', async () => {
     const { state } = fresh();
-    const store = new FileStore(state);
+    const store = await openStore(state);
     const { app, url, beginDrain } = await inProcess(state, store);
     try {
       expect((await call({ url }, 'GET', '/healthz')).status).toBe(200);
@@ -138,10 +138,10 @@ describe('503 while stopping', () => {
         expect(reply.headers.get('retry-after')).toBe('1');
         expect(reply.headers.get('connection')).toBe('close');
       }
-      expect((await store.read()).engine.orderCount).toBe(0);
+      expect((await store.read()).orderCount).toBe(0);
     } finally {
       await app.close();
-      store.close();
+      await store.close();
     }
   });
 });
@@ -149,7 +149,7 @@ describe('503 while stopping', () => {
 describe('500', () => {
   it('INTERNAL for anything that is not an OmsError, in the error shape, logged with its stack; /healthz 503', async () => {
     const { state } = fresh();
-    const store = new BrokenStore(new FileStore(state));
+    const store = new BrokenStore(await openStore(state));
     const { app, url, log } = await inProcess(state, store);
     try {
       const reply = await call({ url }, 'GET', '/price?symbol=JPM&side=buy&amount=1');
@@ -162,7 +162,7 @@ describe('500', () => {
       expect(log.text).toContain('TypeError');
     } finally {
       await app.close();
-      store.close();
+      await store.close();
     }
   });
 });

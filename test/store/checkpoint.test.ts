@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileStore } from '../../src/store/file-store.js';
+import { FileStore } from '../../src/store/file/store.js';
 import { add, bigQuote, inspectIndex, tempState } from './helpers.js';
 
 const cleanups: (() => void)[] = [];
@@ -29,26 +29,26 @@ describe('checkpoints over many commits', () => {
       // Every 50th operation is a quote across the book: a long line.
       await store.write((tx) => (id % 50 === 0 ? tx.execute(bigQuote(id * 2), `q-${id}`) : tx.execute(add(id), `op-${id}`)));
       const record = fs.statSync(journal).size - before;
-      const status = await store.status();
+      const status = (await store.status()).details!.json as { sizes: Record<string, number>; pendingJournalBytes: number };
       const bound = Math.max(MIN_CHECKPOINT, status.sizes['snapshot']! / 2) + record;
       expect(status.pendingJournalBytes, `after operation ${id}`).toBeLessThanOrEqual(bound);
       maxPending = Math.max(maxPending, status.pendingJournalBytes);
     }
-    expect(store.stats.checkpoints).toBeGreaterThanOrEqual(5);
-    store.close();
+    expect(store.stats.details!['checkpoints']).toBeGreaterThanOrEqual(5);
+    await store.close();
     const index = inspectIndex(temp.state.replace(/\.json$/, '.index'));
     expect(index.capacity, 'the index was never rebuilt bigger').toBeGreaterThan(1024);
 
     const later = new FileStore(temp.state);
     const sizeBefore = fs.statSync(journal).size;
-    await later.write((tx) => {
+    await later.write(async (tx) => {
       for (let id = 1; id <= 2500; id++) {
-        const outcome = id % 50 === 0 ? tx.execute(bigQuote(id * 2), `q-${id}`) : tx.execute(add(id), `op-${id}`);
-        expect(outcome.replayed, `op ${id}`).toBe(true);
+        const outcome = await (id % 50 === 0 ? tx.execute(bigQuote(id * 2), `q-${id}`) : tx.execute(add(id), `op-${id}`));
+        expect(outcome.status, `op ${id}`).toBe('replayed');
       }
     });
     expect(fs.statSync(journal).size).toBe(sizeBefore);
-    later.close();
+    await later.close();
   });
 
   // BUG: FileIndex.insertAll writes header.count from the header it read when
@@ -64,13 +64,13 @@ describe('checkpoints over many commits', () => {
     let id = 1;
     for (let round = 0; round < 60; round++) {
       for (const store of stores) {
-        await store.write((tx) => {
-          for (let i = 0; i < 40; i++, id++) tx.execute(add(id), `op-${id}`);
+        await store.write(async (tx) => {
+          for (let i = 0; i < 40; i++, id++) await tx.execute(add(id), `op-${id}`);
         });
       }
     }
-    for (const store of stores) store.close();
-    expect(stores[0]!.stats.checkpoints + stores[1]!.stats.checkpoints).toBeGreaterThan(4);
+    for (const store of stores) await store.close();
+    expect(stores[0]!.stats.details!['checkpoints']! + stores[1]!.stats.details!['checkpoints']!).toBeGreaterThan(4);
     const index = inspectIndex(temp.state.replace(/\.json$/, '.index'));
     expect(index.count).toBe(index.occupied);
     expect(index.occupied).toBeLessThanOrEqual(index.capacity / 2);
@@ -87,9 +87,9 @@ describe('checkpoints over many commits', () => {
     await store.write((tx) => tx.execute(add(1)));
     const leftovers = ['state.json.tmp-999999-deadbeef', 'state.index.tmp-999999-deadbeef'].map((name) => path.join(temp.dir, name));
     for (const file of leftovers) fs.writeFileSync(file, 'x'.repeat(1000));
-    const checkpoints = store.stats.checkpoints;
-    for (let id = 2; store.stats.checkpoints === checkpoints; id++) await store.write((tx) => tx.execute(add(id)));
-    store.close();
+    const checkpoints = store.stats.details!['checkpoints'];
+    for (let id = 2; store.stats.details!['checkpoints'] === checkpoints; id++) await store.write((tx) => tx.execute(add(id)));
+    await store.close();
     expect(fs.readdirSync(temp.dir).filter((name) => name.includes('.tmp-'))).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OmsError } from '../../src/core/errors.js';
 import { readHeader, scanJournal } from '../../src/store/journal.js';
-import { FileStore } from '../../src/store/file-store.js';
+import { FileStore } from '../../src/store/file/store.js';
 import { add, builtStoreModule, finishesWithin, tempState } from './helpers.js';
 
 const cleanups: (() => void)[] = [];
@@ -20,11 +20,11 @@ async function journal(): Promise<{ file: string; text: string }> {
   cleanups.push(temp.cleanup);
   const store = new FileStore(temp.state);
   await store.write((tx) => tx.execute(add(1), 'one'));
-  await store.write((tx) => {
-    for (const id of [2, 3, 4]) tx.execute(add(id), `batch-${id}`);
+  await store.write(async (tx) => {
+    for (const id of [2, 3, 4]) await tx.execute(add(id), `batch-${id}`);
   }, { atomic: true, batchName: 'b' });
   await store.write((tx) => tx.execute(add(5), 'five'));
-  store.close();
+  await store.close();
   const file = temp.state.replace(/\.json$/, '.journal');
   return { file, text: fs.readFileSync(file, 'utf8') };
 }

@@ -20,6 +20,6 @@ export async function runAdd(options: AddOptions, ctx: CliContext): Promise<Comm
   const { order } = resultOfType(outcome, 'add');
   return {
     json: mutationJson(outcome),
-    text: () => `${outcome.replayed ? 'Already added' : 'Added'} ${describeOrder(ctx, order)} ${ctx.theme.dim(`(op ${outcome.opId})`)}`,
+    text: () => `${outcome.status === 'replayed' ? 'Already added' : 'Added'} ${describeOrder(ctx, order)} ${ctx.theme.dim(`(op ${outcome.opId})`)}`,
   };
 }

@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import { OmsError } from '../../core/errors.js';
 import type { TradeView } from '../../core/ledger.js';
-import { orderView } from '../../core/order-manager.js';
 import { csvLine, protectText } from '../../import/cells.js';
 import { ioError } from '../../store/durable.js';
 import type { CliContext } from '../context.js';
@@ -20,17 +19,16 @@ export const ORDER_COLUMNS = ['action', 'order_id', 'symbol', 'side', 'amount', 
 export const TRADE_COLUMNS = ['trade_id', 'symbol', 'side', 'requested', 'filled', 'total', 'client', 'quote_id', 'op_id', 'executed_at'];
 
 async function* orderLines(ctx: CliContext): AsyncGenerator<string> {
-  const ledger = await ctx.store().read();
+  const view = await (await ctx.store()).read();
   yield csvLine(ORDER_COLUMNS);
-  for (const entry of ledger.engine.entries()) {
-    const order = orderView(entry);
+  for (const order of view.orders()) {
     yield csvLine(['add', order.orderId, order.symbol, order.side, order.amount, order.price, protectText(order.source)]);
   }
 }
 
 async function* tradeLines(ctx: CliContext): AsyncGenerator<string> {
   const trades: TradeView[] = [];
-  for await (const record of ctx.store().history({ filter: (record) => record.cmd.type === 'trade' || record.cmd.type === 'tradeQuote' })) {
+  for await (const record of (await ctx.store()).history({ filter: (record) => record.cmd.type === 'trade' || record.cmd.type === 'tradeQuote' })) {
     trades.push(record.res as TradeView);
   }
   yield csvLine(TRADE_COLUMNS);

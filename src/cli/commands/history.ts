@@ -49,7 +49,7 @@ export function summarizeResult(record: OperationRecord): string {
 export async function runHistory(options: HistoryOptions, ctx: CliContext): Promise<CommandOutput> {
   const limit = options.limit === undefined ? DEFAULT_LIMIT : parseCount(options.limit, 'limit');
   const records: OperationRecord[] = [];
-  for await (const record of ctx.store().history({ limit })) records.push(record);
+  for await (const record of (await ctx.store()).history({ limit })) records.push(record);
   const operations = records.map((record) => ({
     seq: record.seq,
     opId: record.op,

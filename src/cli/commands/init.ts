@@ -10,7 +10,7 @@ export interface InitOptions {
 
 export async function runInit(options: InitOptions, ctx: CliContext): Promise<CommandOutput> {
   const convention = parseConvention(options.convention ?? 'document');
-  const result = await ctx.store().init(convention);
+  const result = await (await ctx.store()).init(convention);
   return {
     json: { state: ctx.statePath, ...result },
     text: () => (result.created ? `Created ${ctx.statePath} (convention ${convention})` : `${ctx.statePath} already uses convention ${convention}`),

@@ -20,7 +20,7 @@ export async function runModify(options: ModifyOptions, ctx: CliContext): Promis
     text: () => {
       const op = ctx.theme.dim(`(op ${outcome.opId})`);
       if (result.removed) return `Removed order ${options.orderId} (amount set to 0) ${op}`;
-      if (!outcome.record && !outcome.replayed) return `Unchanged ${describeOrder(ctx, result.order!)}`;
+      if (outcome.status === 'unchanged') return `Unchanged ${describeOrder(ctx, result.order!)}`;
       return `Modified ${describeOrder(ctx, result.order!)} ${op}`;
     },
   };

@@ -11,8 +11,8 @@ export interface OrderOptions {
 
 export async function runOrder(options: OrderOptions, ctx: CliContext): Promise<CommandOutput> {
   const orderId = parseOrderId(options.orderId);
-  const ledger = await ctx.store().read();
-  const found = ledger.orderStatus(orderId);
+  const view = await (await ctx.store()).read();
+  const found = await view.orderStatus(orderId);
   const { how, ...json } = found as typeof found & { how?: string };
   return {
     json,

@@ -16,8 +16,8 @@ export async function runPrice(options: PriceOptions, ctx: CliContext): Promise<
   const symbol = parseSymbol(options.symbol);
   const side = parseSide(options.side);
   const amount = parseAmount(options.amount);
-  const ledger = await ctx.store().read();
-  const execution = ledger.price(symbol, side, amount, options.partial === true);
+  const view = await (await ctx.store()).read({ symbol });
+  const execution = view.price(symbol, side, amount, options.partial === true);
   return {
     json: execution,
     text: () => executionText(ctx, `${symbol} ${ctx.theme.side(side)} ${amount}`, execution),

@@ -3,7 +3,7 @@
 // lives in src/serve/ and is loaded (with fastify) only here.
 
 import { invalid } from '../../core/errors.js';
-import { FileStore } from '../../store/file-store.js';
+import { openStore } from '../../store/open.js';
 import { loadToken, refuseOpenHost } from '../../serve/auth.js';
 import { parseDrainMs } from '../../serve/drain.js';
 import type { CliContext } from '../context.js';
@@ -36,12 +36,11 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
     import('../../serve/read-context.js'),
   ]);
   const logger = createLogger(ctx.io.stderr);
-  // A checkpoint stalls the commits behind it: the server takes them four times less often.
-  const store = new FileStore(ctx.statePath, {
-    lockTimeoutMs: ctx.lockTimeoutMs,
+  const store = await openStore(ctx.statePath, {
+    waitTimeoutMs: ctx.lockTimeoutMs,
     command: ctx.commandLine,
     notice: noticeLogger(logger, ctx.quiet),
-    checkpoint: { minBytes: 1 << 20, snapshotRatio: 2 },
+    longLived: true,
   });
   try {
     const summary = await runServer({
@@ -59,6 +58,6 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
       text: () => `oms serve stopped (${summary.stopped}) after ${summary.requests} requests; ${summary.committedRequests} operations committed with ${summary.fsyncs} fsyncs`,
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }

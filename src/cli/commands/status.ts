@@ -5,11 +5,10 @@ import { renderTable } from '../format/table.js';
 import type { CommandOutput } from '../output.js';
 
 export async function runStatus(_options: object, ctx: CliContext): Promise<CommandOutput> {
-  const status = await ctx.store().status();
+  const { details, ...status } = await (await ctx.store()).status();
   return {
-    json: status,
+    json: { ...status, ...details?.json },
     text: () => {
-      const lock = status.lock ? `held by pid ${status.lock.pid} on ${status.lock.host} ("${status.lock.command}") since ${status.lock.since}` : 'free';
       const rows = [
         ['State', status.location],
         ['Exists', status.exists ? 'yes' : 'no (an empty state is shown)'],
@@ -22,9 +21,7 @@ export async function runStatus(_options: object, ctx: CliContext): Promise<Comm
         ['Symbols', status.symbols.length ? `${status.symbols.length} (${status.symbols.slice(0, 10).join(', ')}${status.symbols.length > 10 ? ', ...' : ''})` : '0'],
         ['Trades', String(status.trades)],
         ['Quotes', String(status.quotes)],
-        ...Object.entries(status.sizes).map(([part, bytes]) => [`Size of ${part}`, `${bytes} bytes`]),
-        ['Journal not yet in snapshot', `${status.pendingJournalBytes} bytes`],
-        ['Lock', lock],
+        ...(details?.lines ?? []),
       ];
       return renderTable(ctx, [{ title: 'Field' }, { title: 'Value' }], rows);
     },

@@ -19,7 +19,7 @@ export async function runTrades(options: TradesOptions, ctx: CliContext): Promis
   const client = options.client === undefined ? undefined : parseText(options.client, 'client');
   const limit = options.limit === undefined ? DEFAULT_LIMIT : parseCount(options.limit, 'limit');
   const trades: TradeView[] = [];
-  for await (const record of ctx.store().history({
+  for await (const record of (await ctx.store()).history({
     limit,
     filter: (record) => {
       if (record.cmd.type !== 'trade' && record.cmd.type !== 'tradeQuote') return false;

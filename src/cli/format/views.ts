@@ -2,6 +2,7 @@
 // by the commands and the interactive mode so an order reads the same
 // wherever it is shown.
 
+import { walksUp } from '../../core/convention.js';
 import { formatScaled, parsePrice } from '../../core/decimal.js';
 import type { QuoteView, TradeView } from '../../core/ledger.js';
 import type { BookView, Execution, Fill, Order, PriceLevelView } from '../../core/types.js';
@@ -105,7 +106,7 @@ function levelRows(levels: PriceLevelView[]): string[][] {
 export async function bookText(ctx: CliContext, book: BookView, withOrders: boolean): Promise<string> {
   const parts = [ctx.theme.heading(`${book.symbol} (${book.convention} convention)`)];
   for (const [side, levels] of [['Buy', book.buy], ['Sell', book.sell]] as const) {
-    const ascending = book.convention === 'document' ? side === 'Buy' : side === 'Sell';
+    const ascending = walksUp(book.convention, side);
     parts.push(`${ctx.theme.side(side, `${side} side`)} ${ctx.theme.dim(ascending ? '(lowest price first)' : '(highest price first)')}`);
     if (levels.length === 0) {
       parts.push(ctx.theme.dim('  (empty)'));

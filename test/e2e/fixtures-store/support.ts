@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { addCommand } from '../../../src/core/commands.js';
-import { FileStore } from '../../../src/store/file-store.js';
+import { openStore } from '../../../src/store/open.js';
 import { OMS, ROOT } from '../helpers.js';
 
 export const FIXTURES = path.dirname(new URL(import.meta.url).pathname);
@@ -56,13 +56,13 @@ export interface SeedOrder {
 
 /** Writes many adds in one store write (one fsync), each with op id `${prefix}${orderId}`. */
 export async function seedState(state: string, orders: SeedOrder[], prefix = 'seed-'): Promise<void> {
-  const store = new FileStore(state);
+  const store = await openStore(state);
   try {
-    await store.write((tx) => {
-      for (const order of orders) tx.execute(addCommand({ ...order, source: order.source ?? undefined }), `${prefix}${order.orderId}`);
+    await store.write(async (tx) => {
+      for (const order of orders) await tx.execute(addCommand({ ...order, source: order.source ?? undefined }), `${prefix}${order.orderId}`);
     });
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

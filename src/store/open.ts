@@ -1,0 +1,31 @@
+// The one place a store is chosen, by its location (SPEC §8): a path is the
+// embedded file store; a postgres:// or postgresql:// URL is the PostgreSQL
+// store (§9), loaded only when asked for so a file user never pays for it.
+// Every front end opens its state here.
+
+import { OmsError } from '../core/errors.js';
+import type { StateStore, StoreOptions } from './store.js';
+
+const DATABASE_URL = /^postgres(ql)?:\/\//i;
+
+/** True when `location` names a database rather than a file. */
+export function isDatabaseUrl(location: string): boolean {
+  return DATABASE_URL.test(location);
+}
+
+/** A location as it may be shown: a URL's password becomes `***`. */
+export function displayLocation(location: string): string {
+  if (!isDatabaseUrl(location)) return location;
+  return location.replace(/^(postgres(?:ql)?:\/\/[^:/?#@]*:)[^@/?#]*@/i, '$1***@');
+}
+
+export async function openStore(location: string, options: StoreOptions = {}): Promise<StateStore> {
+  if (isDatabaseUrl(location)) {
+    throw new OmsError('INVALID_ARGUMENT', `state: ${JSON.stringify(displayLocation(location))}: this build of oms has no PostgreSQL store yet`, {
+      field: 'state',
+      value: displayLocation(location),
+    });
+  }
+  const { FileStore } = await import('./file/store.js');
+  return new FileStore(location, options);
+}
