@@ -2,11 +2,12 @@
 // (issue 14, SPEC §10): GET /price and POST /orders at saturation
 // (autocannon, 64 connections through HAProxy) for 1, 2 and 3 servers on one
 // shared state, and for one server alone without HAProxy, with the machine's
-// fsync cost measured beside them. The shared state is a file here; with
-// --database postgres://… the 1/2/3-server runs use PostgreSQL (one schema
-// each) and the lone server stays on a file, as SPEC §10 asks.
+// fsync cost measured beside them. The 1/2/3-server runs share a PostgreSQL
+// state (one schema each; the lone server stays on a file, as SPEC §10 asks)
+// when the build has the PostgreSQL store: on --database URL, or else on a
+// throwaway server started here; without it they share a file.
 //
-//   node bench/cluster-bench.js [--quick] [--database URL]
+//   node bench/cluster-bench.js [--quick] [--database URL|postgres|file]
 //
 // Prints a table to stderr and exactly one JSON document to stdout (for
 // bench/run.js). Needs the build (dist/) and haproxy.
@@ -17,10 +18,14 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { Cluster } from '../deploy/lib/cluster.js';
+import { throwawayPostgres } from '../deploy/lib/postgres.js';
+
+/** Present once the PostgreSQL store is built. */
+const POSTGRES_BUILD = new URL('../dist/store/postgres/store.js', import.meta.url);
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const database = args.includes('--database') ? args[args.indexOf('--database') + 1] : process.env.OMS_BENCH_DATABASE_URL;
+const asked = args.includes('--database') ? args[args.indexOf('--database') + 1] : process.env.OMS_BENCH_DATABASE_URL;
 const SECONDS = quick ? { phase: 3, warmup: 1 } : { phase: 8, warmup: 2 };
 const CONNECTIONS = 64;
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -118,8 +123,15 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oms-cluster-bench-'));
   const loadAtStart = os.loadavg()[0];
   const results = [];
+  let throwaway;
   try {
     const fsync = fsyncCost(dir);
+    let database = asked === 'file' ? undefined : asked;
+    if (database === 'postgres' || (database === undefined && asked !== 'file' && fs.existsSync(POSTGRES_BUILD))) {
+      log('cluster bench: starting a throwaway PostgreSQL');
+      throwaway = await throwawayPostgres(dir);
+      database = throwaway.state;
+    }
     /** Where a configuration's state lives: a file in its own folder, or its own PostgreSQL schema. */
     const stateOf = (store, folder) => {
       if (store === 'file') return path.join(folder, 'state.json');
@@ -152,6 +164,7 @@ async function main() {
     }
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
+    await throwaway?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

