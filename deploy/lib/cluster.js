@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { findHaproxy, Haproxy, SLOTS } from './haproxy.js';
 import { throwawayPostgres } from './postgres.js';
-import { freePort, OmsServer } from './server.js';
+import { freePort, initState, OmsServer } from './server.js';
 
 export class Cluster {
   constructor(options, dir, haproxy, database) {
@@ -51,6 +51,7 @@ export class Cluster {
     const state = database?.state ?? options.state ?? path.join(dir, 'state.json');
     const cluster = new Cluster({ ...options, host, state }, dir, haproxy, database);
     try {
+      await initState(state);
       for (let i = 0; i < (options.servers ?? 2); i++) await cluster.add();
     } catch (error) {
       await cluster.stop();

@@ -2,7 +2,7 @@
 // comes back where HAProxy expects it), its JSON log lines appended to a file
 // and watched for "listening", ready once GET /readyz answers 200.
 
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -10,6 +10,19 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const OMS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'oms.js');
+
+/**
+ * `oms init` on the shared state before any server starts, as a deployment
+ * would: the servers then never race to create it (a no-op on an existing state).
+ */
+export function initState(state) {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [OMS, '--state', state, '--quiet', 'init'], (error, _stdout, stderr) => {
+      if (error) reject(new Error(`oms init on the shared state failed: ${stderr.trim() || error.message}`));
+      else resolve();
+    });
+  });
+}
 
 /** A port nobody listens on right now (the system picks it). */
 export function freePort(host = '127.0.0.1') {

@@ -5,10 +5,12 @@
 // a failed request, every acknowledged operation is applied exactly once, and
 // the state equals a serial replay of its history (test/cluster/verify.ts).
 //
-// The state is a temp file; $OMS_CLUSTER_STATE runs the same tests on
-// PostgreSQL: a postgres:// URL (each test gets its own schema there), or
-// "postgres" (each cluster starts a throwaway server). Needs haproxy
-// (skipped, saying so, without it).
+// Every test runs on a file state, and on PostgreSQL too where this checkout
+// has the PostgreSQL tests' server (test/postgres/server.ts: one throwaway
+// server for the whole run, a schema per test). $OMS_CLUSTER_STATE instead
+// runs them once on a given location: a file path, a postgres:// URL (a
+// schema per test) or "postgres" (a throwaway server per cluster). Needs
+// haproxy (skipped, saying so, without it).
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -40,19 +42,25 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function stateFor(name: string, dir: string): string {
-  const base = process.env['OMS_CLUSTER_STATE'];
-  if (base === undefined || base === '') return path.join(dir, 'state.json');
-  if (base === 'postgres') return base;
-  const url = new URL(base);
+// A path in a variable: a checkout without the PostgreSQL store has no such module, and that is fine.
+const POSTGRES_TEST_SERVER = '../postgres/server.js';
+const postgres = (await import(POSTGRES_TEST_SERVER).catch(() => undefined)) as { testStateUrl(): Promise<string> } | undefined;
+const given = process.env['OMS_CLUSTER_STATE'] || undefined;
+const STORES = given ? ['given'] : ['file', ...(postgres ? ['postgres'] : [])];
+
+async function stateFor(store: string, name: string, dir: string): Promise<string> {
+  if (store === 'file') return path.join(dir, 'state.json');
+  if (store === 'postgres') return (postgres as { testStateUrl(): Promise<string> }).testStateUrl();
+  if (given === 'postgres' || !given?.startsWith('postgres')) return given as string;
+  const url = new URL(given);
   url.searchParams.set('schema', `cluster_${name}_${process.pid}`);
   return url.toString();
 }
 
-async function startCluster(name: string, servers: number): Promise<any> {
+async function startCluster(store: string, name: string, servers: number): Promise<any> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `oms-cluster-${name}-`));
   dirs.push(dir);
-  const cluster = await Cluster.start({ state: stateFor(name, dir), servers, dir, serveArgs: SERVE_ARGS });
+  const cluster = await Cluster.start({ state: await stateFor(store, name, dir), servers, dir, serveArgs: SERVE_ARGS });
   clusters.push(cluster);
   return cluster;
 }
@@ -68,9 +76,9 @@ function expectNoFailures(load: Load): void {
 }
 
 // Each test is about 10-20 s alone; the whole suite's parallel files can make that several times longer.
-describe.skipIf(haproxyMissing !== undefined)('a cluster behind HAProxy', { timeout: 240_000 }, () => {
+describe.skipIf(haproxyMissing !== undefined).each(STORES)('a cluster behind HAProxy on the %s store', { timeout: 240_000 }, (store) => {
   it('rolling restart of 2 servers under load: zero failed requests, exactly once, no overfill', async () => {
-    const cluster = await startCluster('rolling', 2);
+    const cluster = await startCluster(store, 'rolling', 2);
     const load = new Load({ urls: [cluster.url], symbol: 'ROLL', loops: LOOPS, minimum: 1000, maximum: 50_000 });
     await load.reached(200);
     const during: Array<{ name: string; before: number; after: number }> = [];
@@ -89,7 +97,7 @@ describe.skipIf(haproxyMissing !== undefined)('a cluster behind HAProxy', { time
   });
 
   it('scale out under load (a third server takes traffic), then in (two stopped): zero failed requests', async () => {
-    const cluster = await startCluster('scale', 2);
+    const cluster = await startCluster(store, 'scale', 2);
     const load = new Load({ urls: [cluster.url], symbol: 'SCALE', loops: LOOPS, minimum: 1000, maximum: 50_000 });
     await load.reached(200);
     const third = await cluster.add();
@@ -111,7 +119,7 @@ describe.skipIf(haproxyMissing !== undefined)('a cluster behind HAProxy', { time
   });
 
   it('kill -9 of one server under load: retries through HAProxy succeed, exactly once holds', async () => {
-    const cluster = await startCluster('kill', 2);
+    const cluster = await startCluster(store, 'kill', 2);
     const load = new Load({ urls: [cluster.url], symbol: 'KILL', loops: LOOPS, minimum: 1000, maximum: 50_000 });
     await load.reached(300);
     const [victim] = [...cluster.servers.keys()];
@@ -126,7 +134,7 @@ describe.skipIf(haproxyMissing !== undefined)('a cluster behind HAProxy', { time
   });
 
   it('two servers trading one symbol at once end equal to the serial replay of the history', async () => {
-    const cluster = await startCluster('replay', 2);
+    const cluster = await startCluster(store, 'replay', 2);
     const urls = [...cluster.servers.values()].map((server: { url: string }) => server.url);
     const load = new Load({ urls, symbol: 'BOTH', loops: LOOPS, minimum: 1500, maximum: 1500, bothSides: true });
     await load.end();

@@ -128,7 +128,7 @@ export class FileState {
       throw ioError(error, paths.journal, 'read');
     }
     if (size < loaded.end) return this.load(writable);
-    this.catchUp(loaded, size);
+    this.catchUp(loaded, size, writable);
     return loaded;
   }
 
@@ -213,7 +213,7 @@ export class FileState {
       scanCommitted(fd, file, keysFrom, snapshot.journalOffset, afterSeq, (record, offset) => addKeys(loaded, record, offset));
       loaded.tailFrom = keysFrom;
     }
-    this.catchUp(loaded, size);
+    this.catchUp(loaded, size, writable);
     return loaded;
   }
 
@@ -243,8 +243,13 @@ export class FileState {
     }
   }
 
-  /** Applies complete transactions appended after `loaded.end`. */
-  private catchUp(loaded: Loaded, size: number): void {
+  /**
+   * Applies complete transactions appended after `loaded.end`. `mayCut`: the
+   * caller is a writer holding the lock. A state loaded for writing is read
+   * between writes too, without the lock, when the tail may be another
+   * process's write in flight.
+   */
+  private catchUp(loaded: Loaded, size: number, mayCut: boolean): void {
     if (size <= loaded.end) return;
     const file = this.ctx.paths.journal;
     const scan = scanJournal(loaded.journalFd, file, loaded.end, size, loaded.ledger.counters.seq, (record, offset) => {
@@ -258,7 +263,7 @@ export class FileState {
       addKeys(loaded, record, offset);
     });
     loaded.end = scan.end;
-    if (scan.tornBytes > 0 && loaded.writable) {
+    if (scan.tornBytes > 0 && mayCut) {
       // Only a writer, holding the lock, may cut it: for a reader it may be a write in flight.
       this.ctx.notice(`discarded an unfinished write of ${scan.tornBytes} bytes at the end of ${file} (byte ${scan.end})`);
       try {
