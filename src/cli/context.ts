@@ -1,18 +1,16 @@
 // What every command gets from the wiring: the global options already
 // checked, the output streams (injected, so a command runs in a test without
-// spawning), the colour scheme, notices that honour --quiet, and the store.
+// spawning), the colour scheme, notices that honour --quiet, and the
+// application opened on the state.
 
 import { OmsError } from '../core/errors.js';
 import { parseOpId } from '../core/fields.js';
-import { openStore } from '../store/open.js';
+import { Oms } from '../app/oms.js';
 import { resolveStatePath } from '../store/paths.js';
-import type { StateStore } from '../store/store.js';
-import { colorLevel, loadTheme, type Theme } from './theme.js';
+import type { OutputStream, TextStyle } from '../text/style.js';
+import { colorLevel, loadTheme, type Theme } from '../text/theme.js';
 
-export interface OutputStream {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-}
+export type { OutputStream } from '../text/style.js';
 
 export interface Io {
   stdout: OutputStream;
@@ -43,7 +41,7 @@ export function parseLockTimeout(input: string | undefined): number {
   return Math.round(Number(input) * 1000);
 }
 
-export class CliContext {
+export class CliContext implements TextStyle {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly interactiveAllowed: boolean;
@@ -55,7 +53,7 @@ export class CliContext {
   private readonly rawOpId: string | undefined;
   /** Set by a command that answers SIGINT/SIGTERM itself (serve drains and exits 0). */
   signalHandled = false;
-  private openedStore: Promise<StateStore> | undefined;
+  private opened: Promise<Oms> | undefined;
 
   /** Builds a context; loads the colour library only when colour is on. */
   static async create(io: Io, globals: GlobalOptions, commandLine: string, signal: AbortSignal): Promise<CliContext> {
@@ -109,8 +107,9 @@ export class CliContext {
     this.io.stderr.write(`${this.theme.warn(message)}\n`);
   }
 
-  store(): Promise<StateStore> {
-    this.openedStore ??= openStore(this.statePath, {
+  /** The application on the state, opened on first use. */
+  app(): Promise<Oms> {
+    this.opened ??= Oms.open(this.statePath, {
       waitTimeoutMs: this.lockTimeoutMs,
       command: this.commandLine,
       notice: (message) => this.notice(message),
@@ -118,12 +117,12 @@ export class CliContext {
       onWait: (holder) =>
         this.notice(`waiting for the state lock held by pid ${holder.pid} on ${holder.host} ("${holder.command}") since ${holder.since}`),
     });
-    return this.openedStore;
+    return this.opened;
   }
 
   async close(): Promise<void> {
-    const opened = this.openedStore;
-    this.openedStore = undefined;
+    const opened = this.opened;
+    this.opened = undefined;
     if (opened) await (await opened.catch(() => undefined))?.close();
   }
 }

@@ -2,7 +2,7 @@
 
 import fs from 'node:fs';
 import { runCli } from './run.js';
-import { SIGNAL_EXIT } from './exit-codes.js';
+import { SIGNAL_EXIT } from '../app/errors.js';
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -15,6 +15,11 @@ function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 }
 
+/** The global options that take a value (`--state x.json`), as the program declares them. */
+export function valuedGlobals(program: Command): Set<string> {
+  return new Set(program.options.filter((option) => option.required || option.optional).map((option) => option.long as string));
+}
+
 export function buildProgram(version: string, dispatch: Dispatch): Command {
   const program = new Command('oms');
   program

@@ -4,11 +4,12 @@
 
 import { CommanderError } from 'commander';
 import { OmsError } from '../core/errors.js';
+import { exitCodeOf, SIGNAL_EXIT, toOmsError } from '../app/errors.js';
+import { errorJson } from '../app/json.js';
+import { colorLevel, loadTheme } from '../text/theme.js';
 import { CliContext, type GlobalOptions, type Io } from './context.js';
-import { errorJson, exitCodeOf, SIGNAL_EXIT, toOmsError } from './exit-codes.js';
 import { emit } from './output.js';
-import { buildProgram } from './program.js';
-import { colorLevel, loadTheme } from './theme.js';
+import { buildProgram, valuedGlobals } from './program.js';
 
 export interface RunOptions {
   version: string;
@@ -29,16 +30,13 @@ async function report(io: Io, argv: string[], error: OmsError): Promise<void> {
   if (wantsJson(argv)) io.stdout.write(`${JSON.stringify(errorJson(error))}\n`);
 }
 
-// Global options that take a value, so `--state x.json` is not read as a command.
-const VALUED_GLOBALS = new Set(['--state', '--op-id', '--lock-timeout']);
-
-/** True if argv names a command (or asks for help or the version). */
-function namesCommand(argv: string[]): boolean {
+/** True if argv names a command (or asks for help or the version); `valued` are the global options that take a value. */
+function namesCommand(argv: string[], valued: Set<string>): boolean {
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
     if (!token.startsWith('-') || token === '-') return true;
     if (['-h', '--help', '-V', '--version'].includes(token)) return true;
-    if (VALUED_GLOBALS.has(token)) i++;
+    if (valued.has(token)) i++;
   }
   return false;
 }
@@ -70,7 +68,7 @@ export async function runCli(argv: string[], io: Io, options: RunOptions): Promi
     });
   }
 
-  if (!namesCommand(argv)) {
+  if (!namesCommand(argv, valuedGlobals(program))) {
     if (io.stdin.isTTY && io.stdout.isTTY) return runCli([...argv, 'interactive'], io, options);
     io.stderr.write(program.helpInformation());
     const message = 'no command given, and no terminal for interactive mode: give a command (see above)';

@@ -38,6 +38,11 @@ export const REJECTION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'OP_ID_CONFLICT',
 ]);
 
+/** True for a refusal decided before anything changed (see REJECTION_CODES). */
+export function isRejection(error: unknown): error is OmsError {
+  return error instanceof OmsError && REJECTION_CODES.has(error.code);
+}
+
 export interface Problem {
   file: string;
   line: number;

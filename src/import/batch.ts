@@ -9,9 +9,10 @@
 // stream through, and per row only a 16-byte occurrence slot is kept.
 
 import path from 'node:path';
-import { OmsError, type Problem } from '../core/errors.js';
+import type { Batch, Oms } from '../app/oms.js';
+import { isRejection, OmsError, type Problem } from '../core/errors.js';
 import type { Order } from '../core/types.js';
-import type { StateStore, StateView, Transaction } from '../store/store.js';
+import type { StateView } from '../store/store.js';
 import { readHeader, type Column, type Header } from './columns.js';
 import { CsvInput } from './input.js';
 import { RowOpIds } from './op-ids.js';
@@ -61,16 +62,13 @@ export interface ImportSummary {
   moreProblems: number;
 }
 
-/** What the order manager may reject a row for; anything else stops the import. */
-const ROW_REJECTIONS = new Set(['INVALID_ARGUMENT', 'ORDER_NOT_FOUND', 'DUPLICATE_ORDER_ID', 'INSUFFICIENT_LIQUIDITY', 'OP_ID_CONFLICT', 'QUOTE_NOT_FOUND', 'QUOTE_EXPIRED', 'QUOTE_USED', 'PRICE_MOVED']);
-
 /** Ledger field names as the CSV calls them. */
 const CSV_FIELDS: Record<string, Column> = { orderId: 'order_id', opId: 'op_id' };
 
 /** How often (in rows) to look at the clock for the progress bar. */
 const PROGRESS_EVERY = 1024;
 
-export async function importCsv(store: StateStore, request: ImportRequest, hooks: ImportHooks): Promise<ImportSummary> {
+export async function importCsv(app: Oms, request: ImportRequest, hooks: ImportHooks): Promise<ImportSummary> {
   const started = performance.now();
   const problems = new ProblemList(request.file);
   const batch = request.batch ?? (request.file === '-' ? 'stdin' : path.basename(request.file));
@@ -86,7 +84,7 @@ export async function importCsv(store: StateStore, request: ImportRequest, hooks
 
   const rejects = request.rejects === undefined ? undefined : RejectsFile.open(request.rejects, header, reader.delimiter, input.bom);
   const run = new BatchRun(header, new RowOpIds(batch), problems, rejects, progress, hooks.signal, input);
-  const work = async (tx: Transaction): Promise<void> => {
+  const work = async (tx: Batch): Promise<void> => {
     await run.rows(tx, firstRows);
     for (let next = await batches.next(); !next.done; next = await batches.next()) await run.rows(tx, next.value);
     if (problems.count > 0 && !request.continueOnError) {
@@ -96,7 +94,7 @@ export async function importCsv(store: StateStore, request: ImportRequest, hooks
     progress?.committing();
   };
   try {
-    await store.write(work, { atomic: true, bulk: true, batchName: batch, dryRun: request.dryRun });
+    await app.batch(work, { atomic: true, bulk: true, batchName: batch, dryRun: request.dryRun });
     rejects?.commit();
   } catch (error) {
     rejects?.discard();
@@ -141,7 +139,7 @@ class BatchRun {
     this.rowReader = new RowReader(header);
   }
 
-  async rows(tx: Transaction, records: CsvRecord[]): Promise<void> {
+  async rows(tx: Batch, records: CsvRecord[]): Promise<void> {
     for (const record of records) {
       if (this.signal.aborted) throw new OmsError('INTERRUPTED', `interrupted at line ${record.line}; nothing was imported`);
       this.read++;
@@ -162,7 +160,8 @@ class BatchRun {
       try {
         outcome = await tx.execute(row.command, opId);
       } catch (error) {
-        if (!(error instanceof OmsError) || !ROW_REJECTIONS.has(error.code)) throw error;
+        // What the order manager may reject a row for; anything else stops the import.
+        if (!isRejection(error)) throw error;
         const field = error.details.field;
         this.reject(record, [{ field: field === undefined ? 'row' : (CSV_FIELDS[field] ?? field), message: error.message }], opId);
         continue;

@@ -1,18 +1,11 @@
-// Prompt mode's book, orders, trades and status: the read-only subcommands
-// themselves, run with the answers, so a view looks exactly as `oms book`,
-// `oms orders`, `oms trades` and `oms status` show it.
+// Prompt mode's book, orders, trades and status: the same queries as
+// `oms book`, `oms orders`, `oms trades` and `oms status`, shown with the same
+// text, so a view looks exactly as the subcommand shows it.
 
-import { runBook } from '../cli/commands/book.js';
-import { runOrders } from '../cli/commands/orders.js';
-import { runStatus } from '../cli/commands/status.js';
-import { runTrades } from '../cli/commands/trades.js';
-import type { CommandOutput } from '../cli/output.js';
+import { bookText } from '../text/views.js';
+import { ordersText, statusText, tradesText } from '../text/listings.js';
 import { symbolQuestion } from './questions.js';
 import type { Session } from './session.js';
-
-async function show(session: Session, output: CommandOutput): Promise<void> {
-  session.show(await output.text(session.ctx));
-}
 
 export async function showBook(session: Session): Promise<void> {
   const view = await session.view();
@@ -21,17 +14,18 @@ export async function showBook(session: Session): Promise<void> {
     return;
   }
   const symbol = await session.term.search(symbolQuestion(view, 'Book of symbol', 'no orders for this symbol yet'));
-  await show(session, await runBook({ symbol, orders: true }, session.ctx));
+  const book = await (await session.ctx.app()).book({ symbol, orders: true });
+  session.show(await bookText(session.ctx, book, true));
 }
 
 export async function showOrders(session: Session): Promise<void> {
-  await show(session, await runOrders({}, session.ctx));
+  session.show(await ordersText(session.ctx, await (await session.ctx.app()).orders()));
 }
 
 export async function showTrades(session: Session): Promise<void> {
-  await show(session, await runTrades({}, session.ctx));
+  session.show(await tradesText(session.ctx, await (await session.ctx.app()).trades()));
 }
 
 export async function showStatus(session: Session): Promise<void> {
-  await show(session, await runStatus({}, session.ctx));
+  session.show(await statusText(session.ctx, await (await session.ctx.app()).status()));
 }

@@ -5,10 +5,9 @@
 // ends it normally.
 
 import { OmsError } from '../core/errors.js';
-import type { CliContext } from '../cli/context.js';
 import { addOrder, modifyOrder, removeOrder } from './order-actions.js';
 import { showBook, showOrders, showStatus, showTrades } from './looking-actions.js';
-import { Session } from './session.js';
+import { Session, type SessionContext } from './session.js';
 import { PromptCancelled, Terminal, type Choice, type PromptInput } from './terminal.js';
 import { quoteRequest, tradeRequest } from './trading-actions.js';
 
@@ -34,14 +33,14 @@ const MENU: MenuEntry[] = [
 ];
 
 async function header(session: Session): Promise<string> {
-  const status = await (await session.ctx.store()).status();
+  const status = await (await session.ctx.app()).status();
   const { theme } = session.ctx;
   const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
   const state = status.exists ? `${count(status.liveOrders, 'live order')}, ${count(status.trades, 'trade')}` : 'not created yet: the first change creates it';
   return `${theme.heading('oms')} ${status.location} ${theme.dim(`(${status.convention} convention; ${state})`)}`;
 }
 
-export async function runSession(ctx: CliContext, input: PromptInput): Promise<void> {
+export async function runSession(ctx: SessionContext, input: PromptInput): Promise<void> {
   const prompts = await import('@inquirer/prompts');
   // Prompts go to stderr so stdout carries results only, unless stderr is
   // not a terminal (2>file), where they would be invisible.

@@ -5,8 +5,9 @@ import { addCommand, modifyCommand, removeCommand } from '../core/commands.js';
 import { canonicalPrice } from '../core/decimal.js';
 import { parseNewAmount } from '../core/fields.js';
 import type { Order } from '../core/types.js';
-import { describeOrder } from '../cli/format/views.js';
-import { resultOfType } from '../cli/mutation.js';
+import { resultOfType } from '../app/oms.js';
+import { addedText, modifiedText, removedText } from '../text/results.js';
+import { describeOrder } from '../text/views.js';
 import {
   amountQuestion,
   liveOrderQuestion,
@@ -30,7 +31,7 @@ export async function addOrder(session: Session): Promise<void> {
   const source = await term.input(textQuestion('source', 'Source (optional: the system or desk it came from)'));
   const outcome = await session.commit(addCommand({ orderId, symbol, side, amount, price, source }));
   const { order } = resultOfType(outcome, 'add');
-  session.show(`${outcome.status === 'replayed' ? 'Already added' : 'Added'} ${describeOrder(ctx, order)} ${ctx.theme.dim(`(op ${outcome.opId})`)}`);
+  session.show(addedText(ctx, outcome, order));
 }
 
 /** A live order picked from the state, or undefined (and a word why) when there is none. */
@@ -61,11 +62,7 @@ export async function modifyOrder(session: Session): Promise<void> {
       ...(priceChanged ? { price } : {}),
     }),
   );
-  const result = resultOfType(outcome, 'modify');
-  const op = ctx.theme.dim(`(op ${outcome.opId})`);
-  if (result.removed) session.show(`Removed order ${order.orderId} (amount set to 0) ${op}`);
-  else if (outcome.status === 'unchanged') session.show(`Unchanged ${describeOrder(ctx, result.order!)}`);
-  else session.show(`Modified ${describeOrder(ctx, result.order!)} ${op}`);
+  session.show(modifiedText(ctx, outcome, order.orderId, resultOfType(outcome, 'modify')));
 }
 
 export async function removeOrder(session: Session): Promise<void> {
@@ -78,7 +75,5 @@ export async function removeOrder(session: Session): Promise<void> {
   }
   const outcome = await session.commit(removeCommand({ orderId: order.orderId }));
   const { removed } = resultOfType(outcome, 'remove');
-  session.show(
-    removed ? `Removed order ${order.orderId} ${ctx.theme.dim(`(op ${outcome.opId})`)}` : `Order ${order.orderId} was already gone; nothing removed`,
-  );
+  session.show(removedText(ctx, outcome, order.orderId, removed));
 }

@@ -8,7 +8,7 @@ import { parsePrice } from '../core/decimal.js';
 import { OmsError, showValue } from '../core/errors.js';
 import { parseAmount, parseNewAmount, parseOrderId, parseSymbol, parseText } from '../core/fields.js';
 import type { Order, Side } from '../core/types.js';
-import type { Theme } from '../cli/theme.js';
+import type { Theme } from '../text/theme.js';
 import type { StateView } from '../store/store.js';
 import type { Choice, InputQuestion, SearchQuestion, SelectQuestion } from './terminal.js';
 

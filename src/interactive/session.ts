@@ -1,31 +1,42 @@
-// What every prompt-mode action works with: the CLI context (store, theme,
-// streams), the terminal the questions are asked on, and the one way to
-// commit and to show a result or a rejection, so actions stay small.
+// What every prompt-mode action works with: the application (the same
+// operations and queries as the subcommands), how text looks, the streams,
+// the terminal the questions are asked on, and the one way to commit and to
+// show a result or a rejection, so actions stay small.
 
+import type { Oms } from '../app/oms.js';
 import type { Command } from '../core/commands.js';
 import type { OmsError } from '../core/errors.js';
 import type { Outcome } from '../core/ledger.js';
 import type { StateView } from '../store/store.js';
-import type { CliContext } from '../cli/context.js';
-import { commitOne } from '../cli/mutation.js';
+import type { OutputStream, TextStyle } from '../text/style.js';
 import type { Terminal } from './terminal.js';
+
+/** What the caller (the command line) hands prompt mode. */
+export interface SessionContext extends TextStyle {
+  readonly io: { stdout: OutputStream; stderr: OutputStream };
+  /** Aborted on SIGINT/SIGTERM: the session ends. */
+  readonly signal: AbortSignal;
+  app(): Promise<Oms>;
+  /** A notice (a replay, a no-op) where notices go, unless --quiet. */
+  notice(message: string): void;
+}
 
 export class Session {
   constructor(
-    readonly ctx: CliContext,
+    readonly ctx: SessionContext,
     readonly term: Terminal,
   ) {}
 
   /** The latest committed state; undefined before the first change creates it. */
   async view(): Promise<StateView | undefined> {
-    const store = await this.ctx.store();
-    const status = await store.status();
-    return status.exists ? store.read() : undefined;
+    return (await this.ctx.app()).view();
   }
 
-  /** One ordinary operation: the same store, journal and rules as the subcommands. */
-  commit(command: Command): Promise<Outcome> {
-    return commitOne(this.ctx, command);
+  /** One ordinary operation: the same application, journal and rules as the subcommands. */
+  async commit(command: Command): Promise<Outcome> {
+    const outcome = await (await this.ctx.app()).execute(command);
+    if (outcome.notice) this.ctx.notice(outcome.notice);
+    return outcome;
   }
 
   /** A result, on stdout like a subcommand's. */

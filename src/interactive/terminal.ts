@@ -5,8 +5,8 @@
 
 import { Writable } from 'node:stream';
 import { OmsError } from '../core/errors.js';
-import type { OutputStream } from '../cli/context.js';
-import type { Theme } from '../cli/theme.js';
+import type { OutputStream } from '../text/style.js';
+import type { Theme } from '../text/theme.js';
 
 type Prompts = typeof import('@inquirer/prompts');
 type PromptContext = NonNullable<Parameters<Prompts['input']>[1]>;

@@ -11,8 +11,8 @@ import { walkedSide } from '../core/convention.js';
 import type { QuoteView } from '../core/ledger.js';
 import type { Side } from '../core/types.js';
 import type { StateView } from '../store/store.js';
-import { executionText, quoteText, tradeText } from '../cli/format/views.js';
-import { resultOfType } from '../cli/mutation.js';
+import { resultOfType } from '../app/oms.js';
+import { executionText, quoteText, tradeText } from '../text/views.js';
 import { amountQuestion, sideQuestion, symbolQuestion, textQuestion, ttlQuestion } from './questions.js';
 import type { Session } from './session.js';
 

@@ -1,23 +1,21 @@
 // The HTTP application: fastify set up as SPEC §7 asks (JSON Schema with
-// unknown fields rejected, 64 KiB bodies, the CLI's error shape with the
-// status codes of status.ts, one log line per request, bearer auth), and
-// its routes. It is built apart from listening so a test can run it on any
-// store.
+// unknown fields rejected, 64 KiB bodies, the error shape and HTTP statuses of
+// src/app, one log line per request, bearer auth), and its routes. It is
+// built apart from listening so a test can run it on any store.
 
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { errorJson, toOmsError } from '../cli/exit-codes.js';
+import { httpStatusOf, retryAfterOf, toOmsError } from '../app/errors.js';
+import { errorJson } from '../app/json.js';
+import type { Oms } from '../app/oms.js';
 import { OmsError } from '../core/errors.js';
-import type { StateStore } from '../store/store.js';
 import { bearerCheck } from './auth.js';
 import { CommitQueue } from './commit-queue.js';
 import { Metrics } from './metrics.js';
 import { mutationRoutes } from './mutation-routes.js';
-import type { ServeContext } from './read-context.js';
 import { readRoutes } from './read-routes.js';
 import { Readiness } from './readiness.js';
 import { noQuery } from './schemas.js';
-import { retryAfterOf, statusOf } from './status.js';
 import { frameworkError, schemaError, type SchemaError } from './validation.js';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -34,9 +32,8 @@ declare module 'fastify' {
 }
 
 export interface AppOptions {
-  store: StateStore;
-  /** Runs the CLI's read commands against `store`. */
-  readContext: ServeContext;
+  /** The application on the server's state, open for the server's life. */
+  oms: Oms;
   logger: Logger;
   token: string | undefined;
 }
@@ -57,10 +54,10 @@ function sendError(reply: FastifyReply, error: OmsError, status: number): Fastif
 }
 
 export function buildApp(options: AppOptions): OmsApp {
-  const { store, logger } = options;
-  const queue = new CommitQueue(store);
+  const { oms, logger } = options;
+  const queue = new CommitQueue(oms);
   const metrics = new Metrics();
-  const readiness = new Readiness(store, queue);
+  const readiness = new Readiness(oms, queue);
   let draining = false;
 
   const app = Fastify({
@@ -118,12 +115,12 @@ export function buildApp(options: AppOptions): OmsApp {
   });
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof OmsError) return sendError(reply, error, statusOf(error.code));
+    if (error instanceof OmsError) return sendError(reply, error, httpStatusOf(error.code));
     const known = frameworkError(error as { code?: string; statusCode?: number; message: string }, BODY_LIMIT);
     if (known) return sendError(reply, known.error, known.status);
     const failure = toOmsError(error);
     logger.error({ err: error, method: request.method, url: request.url }, 'internal error');
-    return sendError(reply, failure, statusOf(failure.code));
+    return sendError(reply, failure, httpStatusOf(failure.code));
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -133,7 +130,7 @@ export function buildApp(options: AppOptions): OmsApp {
 
   app.get('/healthz', { schema: { querystring: noQuery } }, async (_request, reply) => {
     try {
-      await store.read();
+      await oms.check();
     } catch (error) {
       return sendError(reply, toOmsError(error), 503);
     }
@@ -150,15 +147,15 @@ export function buildApp(options: AppOptions): OmsApp {
   app.get('/metrics', { schema: { querystring: noQuery } }, async (_request, reply) => {
     let liveOrders: number | undefined;
     try {
-      liveOrders = (await store.read()).orderCount;
+      liveOrders = await oms.liveOrderCount();
     } catch {
       liveOrders = undefined;
     }
-    const text = metrics.render({ store: store.stats, committedRequests: queue.committed, pendingCommits: queue.pending, liveOrders });
+    const text = metrics.render({ store: oms.stats, committedRequests: queue.committed, pendingCommits: queue.pending, liveOrders });
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
   });
 
-  readRoutes(app, options.readContext);
+  readRoutes(app, oms);
   mutationRoutes(app, queue);
 
   return {

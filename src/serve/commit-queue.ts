@@ -4,9 +4,9 @@
 // Each request is answered only after the write that ran it has committed.
 
 import type { Command } from '../core/commands.js';
-import { OmsError, REJECTION_CODES } from '../core/errors.js';
+import { isRejection, OmsError } from '../core/errors.js';
 import type { Outcome } from '../core/ledger.js';
-import type { StateStore } from '../store/store.js';
+import type { Oms } from '../app/oms.js';
 
 /** A write bounded in size keeps the wait of its first request bounded too. */
 const MAX_WRITE = 1024;
@@ -16,15 +16,6 @@ interface Waiting {
   opId: string | undefined;
   resolve(outcome: Outcome): void;
   reject(error: unknown): void;
-}
-
-/**
- * A rejection was decided before anything changed: the other requests of the
- * write go on. Anything else (an I/O failure, damage) may have left the write
- * unfinished, so nothing after it runs in that write.
- */
-function isRejection(error: unknown): boolean {
-  return error instanceof OmsError && REJECTION_CODES.has(error.code);
 }
 
 /** The state cannot be written (as opposed to busy, or a request at fault). */
@@ -43,7 +34,7 @@ export class CommitQueue {
   /** Why the latest write failed, if the state itself was the problem; cleared by a write that succeeds. */
   stateFailure: OmsError | undefined;
 
-  constructor(private readonly store: StateStore) {}
+  constructor(private readonly app: Oms) {}
 
   /** Requests queued or in the write being committed. */
   get pending(): number {
@@ -84,7 +75,7 @@ export class CommitQueue {
     const answers: Array<() => void> = [];
     let unfinished: unknown;
     try {
-      await this.store.write(async (tx) => {
+      await this.app.batch(async (tx) => {
         for (const request of batch) {
           if (unfinished !== undefined) {
             const error = unfinished;
@@ -100,6 +91,9 @@ export class CommitQueue {
           } catch (error) {
             // Answered after the commit too: the rejection may rest on an
             // earlier request of this write, which counts only once committed.
+            // A rejection was decided before anything changed, so the other
+            // requests go on; anything else (an I/O failure, damage) may have
+            // left the write unfinished, so nothing after it runs in it.
             answers.push(() => request.reject(error));
             if (!isRejection(error)) unfinished = error;
           }

@@ -6,8 +6,7 @@
 // by polling otherwise (a poll is cheap: the file store compares a journal
 // size, a database compares the latest seq).
 
-import { commitWatchOf } from '../store/commit-watch.js';
-import type { StateStore } from '../store/store.js';
+import type { Oms } from '../app/oms.js';
 
 /** How often a server looks for other processes' commits when nobody tells it. */
 export const FOLLOW_INTERVAL_MS = 250;
@@ -19,12 +18,12 @@ export class Follower {
   private again = false;
 
   constructor(
-    private readonly store: StateStore,
+    private readonly oms: Pick<Oms, 'check' | 'watchCommits'>,
     private readonly intervalMs = FOLLOW_INTERVAL_MS,
   ) {}
 
   start(): void {
-    this.unwatch = commitWatchOf(this.store)?.watchCommits(() => this.catchUp());
+    this.unwatch = this.oms.watchCommits(() => this.catchUp());
     this.timer = setInterval(() => this.catchUp(), this.intervalMs);
     this.timer.unref();
   }
@@ -46,7 +45,7 @@ export class Follower {
       do {
         this.again = false;
         try {
-          await this.store.read();
+          await this.oms.check();
         } catch {
           // Not this loop's to report: /readyz and every request read the state too and answer the error.
         }

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addCommand, modifyCommand, quoteCommand, removeCommand, tradeCommand, tradeQuoteCommand, type Command } from '../core/commands.js';
 import { OmsError } from '../core/errors.js';
 import { parseOpId } from '../core/fields.js';
-import { mutationJson } from '../cli/mutation.js';
+import { mutationJson } from '../app/json.js';
 import type { CommitQueue } from './commit-queue.js';
 import { addOrderBody, modifyOrderBody, noQuery, orderIdParams, quoteBody, tradeBody } from './schemas.js';
 

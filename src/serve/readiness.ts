@@ -5,16 +5,16 @@
 // everything else for --drain-ms, so the balancer takes it out before it stops
 // accepting connections.
 
-import { toOmsError } from '../cli/exit-codes.js';
+import type { Oms } from '../app/oms.js';
+import { toOmsError } from '../app/errors.js';
 import { OmsError } from '../core/errors.js';
-import type { StateStore } from '../store/store.js';
 import type { CommitQueue } from './commit-queue.js';
 
 export class Readiness {
   private stopping = false;
 
   constructor(
-    private readonly store: StateStore,
+    private readonly oms: Pick<Oms, 'check'>,
     private readonly queue: CommitQueue,
   ) {}
 
@@ -27,8 +27,8 @@ export class Readiness {
   async check(): Promise<OmsError | undefined> {
     if (this.stopping) return new OmsError('INTERRUPTED', 'the server is stopping: the balancer should send requests to another instance');
     try {
-      // read() reaches the state and applies what other processes committed since this one last looked.
-      await this.store.read();
+      // Reading reaches the state and applies what other processes committed since this one last looked.
+      await this.oms.check();
     } catch (error) {
       return toOmsError(error);
     }

@@ -4,17 +4,14 @@
 // flight with their commits), close the store and report.
 
 import pino, { type Logger } from 'pino';
-import type { OutputStream } from '../cli/context.js';
+import type { Oms } from '../app/oms.js';
 import { OmsError } from '../core/errors.js';
-import type { StateStore } from '../store/store.js';
 import { buildApp } from './app.js';
 import { drain } from './drain.js';
 import { Follower } from './follower.js';
-import type { ServeContext } from './read-context.js';
 
 export interface ServerOptions {
-  store: StateStore;
-  readContext: ServeContext;
+  oms: Oms;
   logger: Logger;
   host: string;
   port: number;
@@ -35,7 +32,7 @@ export interface ServeSummary {
 }
 
 /** JSON lines on stderr: one per request, plus start, stop and notices. */
-export function createLogger(stderr: OutputStream): Logger {
+export function createLogger(stderr: { write(line: string): unknown }): Logger {
   return pino(
     {
       base: { pid: process.pid },
@@ -78,10 +75,10 @@ const aborted = (signal: AbortSignal): Promise<void> =>
   });
 
 export async function runServer(options: ServerOptions): Promise<ServeSummary> {
-  const { store, logger, signal } = options;
+  const { oms, logger, signal } = options;
   // A state that cannot be read stops the server before it listens.
-  await store.read();
-  const { app, queue, metrics, readiness, beginDrain } = buildApp({ store, readContext: options.readContext, logger, token: options.token });
+  await oms.check();
+  const { app, queue, metrics, readiness, beginDrain } = buildApp({ oms, logger, token: options.token });
   let url: string;
   try {
     await app.listen({ host: options.host, port: options.port });
@@ -90,7 +87,7 @@ export async function runServer(options: ServerOptions): Promise<ServeSummary> {
     await app.close();
     throw listenError(error, options.host, options.port);
   }
-  const follower = new Follower(store);
+  const follower = new Follower(oms);
   follower.start();
   logger.info({ url, auth: options.token === undefined ? 'none' : 'bearer' }, 'listening');
 
@@ -104,8 +101,9 @@ export async function runServer(options: ServerOptions): Promise<ServeSummary> {
     stopped: String(signal.reason),
     requests: metrics.answered,
     committedRequests: queue.committed,
-    commits: store.stats.commits,
-    fsyncs: store.stats.details?.['fsyncs'] ?? store.stats.commits,
+    commits: oms.stats.commits,
+    // Every commit is one durable flush (the file store's fsync).
+    fsyncs: oms.stats.commits,
   };
   logger.info(summary, 'stopped');
   return summary;

@@ -10,8 +10,10 @@ import { Ledger, recordKeys } from '../core/ledger.js';
 import { corrupt, readHeader, scanCommitted, scanJournal, type JournalHeader } from './journal.js';
 import { ioError } from './durable.js';
 import { FileIndex } from './key-index.js';
-import { readHolder } from './lock.js';
-import { statePaths, type StatePaths } from './paths.js';
+import { lockProblem, readHolder } from './lock.js';
+import type { StatePaths } from './paths.js';
+import { openStateFile, readStateFile } from './safe-open.js';
+import { locateState } from './state-location.js';
 import { parseSnapshot, restoreOrders, snapshotOf, type Snapshot, type SnapshotDocument } from './snapshot.js';
 
 export type Severity = 'ok' | 'note' | 'damage';
@@ -119,8 +121,10 @@ export function walkJournal(fd: number, file: string, until?: number): JournalWa
   return { header, headerLength: length, size, boundaries, ledger, end, seq, tornBytes, damage, records };
 }
 
-function sameState(a: Snapshot, replayed: SnapshotDocument): string | undefined {
+/** How a snapshot differs from a replay of the journal, if it does. */
+export function sameState(a: Snapshot, replayed: SnapshotDocument): string | undefined {
   const b: Snapshot = { ...replayed, orders: [...replayed.orders] };
+  if (a.convention !== b.convention) return `the convention is ${a.convention} in the snapshot but ${b.convention} in the journal`;
   for (const key of ['seq', 'nextTradeId', 'nextQuoteId', 'operations', 'trades', 'quotes'] as const) {
     if (a.counters[key] !== b.counters[key]) return `counter ${key} is ${a.counters[key]} in the snapshot but ${b.counters[key]} replaying the journal`;
   }
@@ -176,7 +180,7 @@ function checkIndex(paths: StatePaths, fd: number, walk: JournalWalk, findings: 
 }
 
 export function diagnose(location: string): DoctorReport {
-  const paths = statePaths(location);
+  const paths = locateState(location);
   const findings: Finding[] = [];
   let snapshot: Snapshot | undefined;
   let snapshotLedger: Ledger | undefined;
@@ -199,10 +203,13 @@ export function diagnose(location: string): DoctorReport {
 
   if (snapshotExists) {
     try {
-      snapshot = parseSnapshot(fs.readFileSync(paths.snapshot, 'utf8'), paths.snapshot);
+      snapshot = parseSnapshot(readStateFile(paths.snapshot), paths.snapshot);
       snapshotLedger = new Ledger(snapshot.convention, noOpId, snapshot.counters);
       restoreOrders(snapshotLedger, snapshot, paths.snapshot);
       findings.push({ severity: 'ok', part: 'snapshot', file: paths.snapshot, message: `schema ${snapshot.schema}, ${snapshot.orders.length} live orders, up to operation ${snapshot.counters.seq}` });
+      if (snapshot.sha256 === undefined) {
+        findings.push({ severity: 'note', part: 'snapshot', file: paths.snapshot, message: 'no checksum (written before checksums): it is checked against the journal on every open until the next write adds one' });
+      }
     } catch (error) {
       snapshot = undefined;
       snapshotLedger = undefined;
@@ -216,7 +223,13 @@ export function diagnose(location: string): DoctorReport {
     findings.push({ severity: 'damage', part: 'journal', file: paths.journal, message: `${paths.journal} is missing` });
     return report();
   }
-  const fd = fs.openSync(paths.journal, 'r');
+  let fd: number;
+  try {
+    fd = openStateFile(paths.journal);
+  } catch (error) {
+    findings.push(errorFinding('journal', ioError(error, paths.journal, 'open')));
+    return report();
+  }
   try {
     let walk: JournalWalk;
     try {
@@ -244,7 +257,9 @@ export function diagnose(location: string): DoctorReport {
       });
     }
     if (snapshot && snapshotLedger) {
-      if (snapshot.journalId !== walk.header.id) {
+      if (snapshot.convention !== walk.header.convention) {
+        findings.push({ severity: 'damage', part: 'snapshot', file: paths.snapshot, message: `the snapshot's convention is ${snapshot.convention} but the journal's is ${walk.header.convention}` });
+      } else if (snapshot.journalId !== walk.header.id) {
         findings.push({ severity: 'damage', part: 'state', message: `the snapshot belongs to journal ${snapshot.journalId} but ${paths.journal} is journal ${walk.header.id}` });
       } else if (walk.boundaries.get(snapshot.journalOffset) !== snapshot.counters.seq) {
         const readable = snapshot.journalOffset <= walk.end;
@@ -267,6 +282,8 @@ export function diagnose(location: string): DoctorReport {
     fs.closeSync(fd);
   }
 
+  const lockIssue = lockProblem(paths.lock);
+  if (lockIssue) findings.push({ severity: 'note', part: 'lock', file: paths.lock, message: lockIssue });
   const holder = readHolder(paths.lock);
   if (holder) findings.push({ severity: 'note', part: 'lock', file: paths.lock, message: `held by pid ${holder.pid} on ${holder.host} ("${holder.command}") since ${holder.since}` });
   return report();

@@ -27,7 +27,7 @@ export function ioError(error: unknown, file: string, action: string): OmsError 
   const code = (error as NodeJS.ErrnoException)?.code ?? '';
   const known = CAUSES[code];
   const cause = known ? `${known} (${code})` : (error as Error)?.message || String(error);
-  return new OmsError('STATE_IO', `cannot ${action} ${file}: ${cause}`, { file });
+  return new OmsError('STATE_IO', `cannot ${action} ${file}: ${cause}`, { file }, { cause: error });
 }
 
 export function fsyncDir(dir: string): void {
@@ -51,9 +51,10 @@ export function stateMode(snapshot: string): number {
 /**
  * Replaces `target` with `data` so that a crash leaves either the old or the
  * new file: unique temp file (exclusive create), write, fsync, rename, fsync
- * the directory. Returns the bytes written.
+ * the directory. `beforeSync` may patch what was written (a checksum known
+ * only at the end). Returns the bytes written.
  */
-export function replaceFile(target: string, data: string | Uint8Array | Iterable<string>, mode: number): number {
+export function replaceFile(target: string, data: string | Uint8Array | Iterable<string>, mode: number, beforeSync?: (fd: number) => void): number {
   const temp = tempPathFor(target);
   let fd: number | undefined;
   let size = 0;
@@ -66,6 +67,7 @@ export function replaceFile(target: string, data: string | Uint8Array | Iterable
       writeAll(fd, bytes, size);
       size += bytes.length;
     }
+    beforeSync?.(fd);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;

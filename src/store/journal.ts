@@ -55,9 +55,14 @@ export interface Line {
   complete: boolean;
 }
 
+/** A line ran past the reader's limit: damage, not something to read on into memory. */
+export class LineTooLong extends Error {
+  override readonly name = 'LineTooLong';
+}
+
 /** Reads lines from an open file, forward, in large chunks. */
 export class LineReader {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private bufferStart = 0;
   private position: number;
 
@@ -66,8 +71,16 @@ export class LineReader {
     start: number,
     private end: number,
     private readonly chunk = 1 << 20,
+    /** The bytes from `start` on, already read: lines are served from them, nothing more is read. */
+    preloaded?: Buffer,
+    private readonly maxLine = Infinity,
   ) {
     this.position = start;
+    if (preloaded) {
+      this.buffer = preloaded;
+      this.bufferStart = start;
+      this.end = Math.min(end, start + preloaded.length);
+    }
   }
 
   seek(offset: number): void {
@@ -85,6 +98,7 @@ export class LineReader {
           this.position = line.next;
           return line;
         }
+        if (this.buffer.length - from > this.maxLine) throw new LineTooLong(`a line at byte ${this.position} is longer than ${this.maxLine} bytes`);
         if (this.bufferStart + this.buffer.length >= this.end) {
           const line = { text: this.buffer.toString('utf8', from), offset: this.position, next: this.end, complete: false };
           this.position = this.end;
@@ -99,7 +113,8 @@ export class LineReader {
   private fill(): void {
     const from = this.position - this.bufferStart;
     const kept = from >= 0 && from <= this.buffer.length ? this.buffer.subarray(from) : Buffer.alloc(0);
-    const size = Math.min(Math.max(this.chunk, kept.length * 2), this.end - this.position);
+    // Never more than one byte past the longest line allowed: enough to tell it is too long.
+    const size = Math.min(Math.max(this.chunk, kept.length * 2), this.end - this.position, this.maxLine + 2);
     const next = Buffer.allocUnsafe(size);
     kept.copy(next, 0);
     let filled = kept.length;
@@ -159,8 +174,10 @@ export function scanJournal(
   visit: (record: OperationRecord, offset: number) => void,
   /** Called after each complete transaction with the offset just past it. */
   onTransaction?: (end: number, seq: number) => void,
+  /** The bytes from `start` to `end`, when the caller has read them already (without blocking). */
+  preloaded?: Buffer,
 ): TailScan {
-  const reader = new LineReader(fd, start, end);
+  const reader = new LineReader(fd, start, end, undefined, preloaded);
   let seq = afterSeq;
   let position = start;
   for (;;) {
@@ -295,6 +312,18 @@ export class JournalBlocks {
     this.start = offset;
     return this.block.toString('utf8', 0, newline);
   }
+}
+
+/** The bytes of [start, end) without blocking; fewer if the file is shorter now. */
+export async function readRange(fd: number, start: number, end: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(end - start);
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await readAsync(fd, buffer, filled, buffer.length - filled, start + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
 }
 
 /** As `readLineAt`, without blocking. */

@@ -12,7 +12,9 @@
 
 import fs from 'node:fs';
 import { promisify } from 'node:util';
+import { OmsError } from '../core/errors.js';
 import { ioError, replaceFile, writeAll } from './durable.js';
+import { openStateFile } from './safe-open.js';
 
 /** The index file does not hold a valid table: callers fall back to the journal and rebuild it. */
 export class IndexDamage extends Error {
@@ -72,6 +74,11 @@ class SlotTable {
   }
 
   insert(h1: number, h2: number, offset: number): boolean {
+    return this.place(h1, h2, offset) >= 0;
+  }
+
+  /** Inserts an entry; returns the slot it went to, or -1 if it was there already. */
+  place(h1: number, h2: number, offset: number): number {
     const mask = this.capacity - 1;
     for (let slot = h1 & mask, probes = 0; ; slot = (slot + 1) & mask) {
       // A table is never more than half full: a probe that goes round it is damage.
@@ -82,9 +89,9 @@ class SlotTable {
         this.words[slot * 4 + 1] = h2;
         this.offsets[slot * 2 + 1] = offset;
         this.count++;
-        return true;
+        return slot;
       }
-      if (stored === offset && this.words[slot * 4] === h1 && this.words[slot * 4 + 1] === h2) return false;
+      if (stored === offset && this.words[slot * 4] === h1 && this.words[slot * 4 + 1] === h2) return -1;
     }
   }
 
@@ -173,6 +180,8 @@ function decodeHeader(buffer: Buffer): IndexHeader | undefined {
 /** STEM.index on disk. */
 export class FileIndex {
   private loaded: SlotTable | undefined;
+  /** The header and table as on disk, read ahead without blocking for the next insertAll. */
+  private prepared: { header: IndexHeader; table: SlotTable } | undefined;
 
   private constructor(
     private readonly file: string,
@@ -185,8 +194,10 @@ export class FileIndex {
   static open(file: string, journalId: string, writable: boolean): FileIndex | undefined {
     let fd: number;
     try {
-      fd = fs.openSync(file, writable ? 'r+' : 'r');
-    } catch {
+      fd = openStateFile(file, writable);
+    } catch (error) {
+      // A link or a non-regular file is refused, never replaced by a rebuild.
+      if (error instanceof OmsError) throw error;
       return undefined;
     }
     const head = Buffer.alloc(HEADER);
@@ -291,17 +302,46 @@ export class FileIndex {
   }
 
   /**
+   * Reads what `insertAll` needs (the header as another process may have
+   * left it, and the table) without blocking, so a long-lived store's
+   * checkpoint does not stall the event loop on reads. Damage is left for
+   * `insertAll` to find.
+   */
+  async prepareInsert(): Promise<void> {
+    this.prepared = undefined;
+    const head = Buffer.alloc(HEADER);
+    await readAt(this.fd, head, HEADER, 0);
+    const header = decodeHeader(head);
+    if (!header || header.capacity !== this.header.capacity) return;
+    const buffer = Buffer.allocUnsafeSlow(header.capacity * SLOT);
+    let done = 0;
+    while (done < buffer.length) {
+      const read = await readAt(this.fd, buffer.subarray(done), buffer.length - done, HEADER + done);
+      if (read === 0) return;
+      done += read;
+    }
+    const table = new SlotTable(buffer, header.capacity);
+    table.count = header.count;
+    this.prepared = { header, table };
+  }
+
+  /**
    * Adds the memory index's entries and moves the covered offset. Returns the
    * index to use from now on: this one, or a bigger one that replaced it.
    */
   insertAll(memory: MemoryIndex, covered: { offset: number; seq: number }, mode: number): FileIndex {
     // Another process may have added entries since we opened it: count from the file.
-    const head = Buffer.alloc(HEADER);
-    fs.readSync(this.fd, head, 0, HEADER, 0);
-    const fresh = decodeHeader(head);
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    let fresh = prepared?.header;
+    if (!fresh) {
+      const head = Buffer.alloc(HEADER);
+      fs.readSync(this.fd, head, 0, HEADER, 0);
+      fresh = decodeHeader(head);
+    }
     if (!fresh || fresh.capacity !== this.header.capacity) throw new IndexDamage(`${this.file} changed under us`);
     this.header = fresh;
-    this.loaded = undefined;
+    this.loaded = prepared?.table;
     const adding = memory.size;
     if (this.header.count + adding > this.header.capacity / 2 || adding > this.header.capacity / 16) {
       const old = this.table();
@@ -319,6 +359,17 @@ export class FileIndex {
       const mask = this.header.capacity - 1;
       let count = this.header.count;
       for (const [h1, h2, at] of memory.entries()) {
+        if (prepared) {
+          // The same probe as below, on the copy read ahead.
+          const placed = prepared.table.place(h1, h2, at);
+          if (placed < 0) continue;
+          slot.writeUInt32LE(h1, 0);
+          slot.writeUInt32LE(h2, 4);
+          slot.writeDoubleLE(at, 8);
+          writeAll(this.fd, slot, HEADER + placed * SLOT);
+          count++;
+          continue;
+        }
         for (let i = h1 & mask, probes = 0; ; i = (i + 1) & mask) {
           if (++probes > this.header.capacity) throw new IndexDamage(`${this.file} has no free slot`);
           fs.readSync(this.fd, probe, 0, SLOT, HEADER + i * SLOT);

@@ -8,6 +8,12 @@
 // Acquire is an exclusive create (O_EXCL) of STEM.lock. Taking over a dead
 // holder's lock is serialised by a second short-lived exclusive file, so two
 // waiters that both judge the same holder dead cannot both take over.
+//
+// The lock's name may hold something else (SPEC §12): it is read without
+// following a link or blocking, and never past a lock's size. A file oms did
+// not write as a lock (empty, garbage, unreadable) is reported with its age
+// and moved aside once stale, never deleted; a link, a non-regular file or
+// another state's file there is refused at once.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +21,7 @@ import { OmsError } from '../core/errors.js';
 import type { Holder as LockHolder } from './store.js';
 import { ioError } from './durable.js';
 import { tempPathFor } from './paths.js';
+import { fileKind, readHead } from './safe-open.js';
 
 export interface LockOptions {
   /** How long to wait for a live holder before STATE_LOCKED. */
@@ -26,6 +33,8 @@ export interface LockOptions {
   onWait?: (holder: LockHolder) => void;
   /** Aborts the wait (SIGINT/SIGTERM). */
   signal?: AbortSignal;
+  /** What is worth telling the user: a lock file oms did not write, and what became of it. */
+  onNotice?: (message: string) => void;
 }
 
 interface StoredHolder extends LockHolder {
@@ -38,6 +47,7 @@ interface StoredHolder extends LockHolder {
 export const FOREIGN_STALE_MS = 30_000;
 const HEARTBEAT_MS = 10_000;
 const hostname = os.hostname();
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
 
 /** A process's state letter and kernel start time (Linux), or undefined. */
 function processStat(pid: number): { state: string; start: string } | undefined {
@@ -70,9 +80,9 @@ function isAlive(holder: StoredHolder): boolean {
 function parseHolder(raw: string): StoredHolder | undefined {
   try {
     const value = JSON.parse(raw) as StoredHolder;
-    if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.token === 'string') return value;
+    if (value && typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.token === 'string') return value;
   } catch {
-    // A lock being written right now reads as empty or partial.
+    // Not a lock we wrote: reported by the caller.
   }
   return undefined;
 }
@@ -84,10 +94,20 @@ function publicHolder(holder: StoredHolder): LockHolder {
 /** Who holds the lock at `path` now, if anyone. */
 export function readHolder(path: string): LockHolder | undefined {
   try {
-    const holder = parseHolder(fs.readFileSync(path, 'utf8'));
-    return holder ? publicHolder(holder) : undefined;
+    const found = inspect(path);
+    return found.kind === 'held' ? publicHolder(found.holder) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** What is wrong with the file at the lock's path, if it is not a lock (for `oms doctor`). */
+export function lockProblem(path: string): string | undefined {
+  try {
+    const found = inspect(path);
+    return found.kind === 'unknown' ? describeUnknown(path, found) : undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
 }
 
@@ -109,7 +129,8 @@ export class WriterLock {
     this.heartbeat = setInterval(() => {
       try {
         const now = new Date();
-        fs.utimesSync(this.path, now, now);
+        // Never through a link: only our own file's time moves.
+        fs.lutimesSync(this.path, now, now);
       } catch {
         // If the file is gone there is nothing to keep fresh.
       }
@@ -134,21 +155,21 @@ export class WriterLock {
     for (;;) {
       if (options.signal?.aborted) throw new OmsError('INTERRUPTED', 'interrupted while waiting for the state lock');
       if (tryCreate(path, holder, options.mode ?? 0o600)) return new WriterLock(path, token);
-      const raw = readRaw(path);
-      const current = raw === undefined ? undefined : parseHolder(raw);
-      if (raw !== undefined && isAbandoned(path, current)) {
-        takeOver(path, raw);
-        continue;
-      }
-      if (raw === undefined) continue;
+      const found = inspect(path);
+      if (found.kind === 'missing') continue;
+      if (isAbandoned(path, found) && takeOver(path, found, options)) continue;
       if (Date.now() >= deadline) {
-        const shown = current ? publicHolder(current) : undefined;
-        const who = shown ? `pid ${shown.pid} on ${shown.host} running "${shown.command}" since ${shown.since}` : 'another process';
-        throw new OmsError('STATE_LOCKED', `state is locked by ${who}; gave up after ${options.timeoutMs / 1000}s (--lock-timeout)`, shown ? { holder: shown } : {});
+        if (found.kind === 'unknown') {
+          throw new OmsError('STATE_LOCKED', `cannot take the state lock: ${describeUnknown(path, found)}; gave up after ${options.timeoutMs / 1000}s (--lock-timeout)`, { file: path });
+        }
+        const shown = publicHolder(found.holder);
+        const who = `pid ${shown.pid} on ${shown.host} running "${shown.command}" since ${shown.since}`;
+        throw new OmsError('STATE_LOCKED', `state is locked by ${who}; gave up after ${options.timeoutMs / 1000}s (--lock-timeout)`, { holder: shown });
       }
-      if (!waiting && current) {
+      if (!waiting) {
         waiting = true;
-        options.onWait?.(publicHolder(current));
+        if (found.kind === 'held') options.onWait?.(publicHolder(found.holder));
+        else options.onNotice?.(`waiting for the state lock: ${describeUnknown(path, found)}`);
       }
       await sleep(Math.min(delay, Math.max(1, deadline - Date.now())), options.signal);
       delay = Math.min(delay * 2, 50);
@@ -162,10 +183,10 @@ export class WriterLock {
     held.delete(this);
     if (this.heartbeat) clearInterval(this.heartbeat);
     try {
-      const current = parseHolder(fs.readFileSync(this.path, 'utf8'));
-      if (current?.token === this.token) fs.unlinkSync(this.path);
+      const current = inspect(this.path);
+      if (current.kind === 'held' && current.holder.token === this.token) fs.unlinkSync(this.path);
     } catch {
-      // Already gone.
+      // Already gone, or no longer ours to remove.
     }
   }
 }
@@ -196,60 +217,152 @@ function tryCreate(path: string, holder: StoredHolder, mode: number): boolean {
   }
 }
 
-function readRaw(path: string): string | undefined {
+/** What sits at the lock's path. */
+type Found =
+  | { kind: 'missing' }
+  | { kind: 'held'; raw: string; holder: StoredHolder }
+  /** A file oms did not write as a lock (locks are linked into place whole): empty, garbage or unreadable. */
+  | { kind: 'unknown'; raw: string | undefined; ino: number; why: string };
+
+/** A lock is a short JSON object; anything longer is not one, and is never read further. */
+const MAX_LOCK_BYTES = 4096;
+
+function notALock(path: string, what: string): OmsError {
+  return new OmsError('STATE_IO', `${path} ${what}, not a lock oms made: oms never follows or takes it over; remove it if no oms is using this state`, { file: path });
+}
+
+/**
+ * Looks at the lock file without following a link, blocking or reading more
+ * than a lock's size. What can never be a lock of ours is an error at once.
+ */
+function inspect(path: string): Found {
+  let fd: number;
   try {
-    return fs.readFileSync(path, 'utf8');
+    fd = fs.openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { kind: 'missing' };
+    if (code === 'ELOOP') throw notALock(path, 'is a symbolic link');
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(path);
+    } catch {
+      return { kind: 'missing' };
+    }
+    if (!stat.isFile()) throw notALock(path, `is not a regular file (it is ${fileKind(stat)})`);
+    if (code === 'EACCES' || code === 'EPERM') return { kind: 'unknown', raw: undefined, ino: stat.ino, why: `cannot be read (${code})` };
     throw ioError(error, path, 'read the lock');
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw notALock(path, `is not a regular file (it is ${fileKind(stat)})`);
+    const bytes = readHead(fd, MAX_LOCK_BYTES + 1);
+    const raw = bytes.toString('utf8');
+    if (raw.startsWith('{"oms":')) {
+      throw new OmsError('STATE_IO', `${path} is an oms state file, not a lock (another state named like this state's lock?): oms never takes it over; rename that state`, { file: path });
+    }
+    const holder = bytes.length <= MAX_LOCK_BYTES ? parseHolder(raw) : undefined;
+    if (holder) return { kind: 'held', raw, holder };
+    return { kind: 'unknown', raw, ino: stat.ino, why: bytes.length === 0 ? 'is empty' : 'is not a lock oms wrote' };
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
 function ageMs(path: string): number {
   try {
-    return Date.now() - fs.statSync(path).mtimeMs;
+    return Date.now() - fs.lstatSync(path).mtimeMs;
   } catch {
     return 0;
   }
 }
 
-function isAbandoned(path: string, holder: StoredHolder | undefined): boolean {
-  // Locks are linked into place whole, so an unreadable one was not made by us.
-  if (!holder) return ageMs(path) > FOREIGN_STALE_MS;
-  if (holder.host === hostname) return !isAlive(holder);
+/** The lock file oms did not write, its age and what to do, for waiters and errors. */
+function describeUnknown(path: string, found: Found & { kind: 'unknown' }): string {
+  const age = Math.max(0, Math.floor(ageMs(path) / 1000));
+  return `${path} ${found.why} (${age} s old): no running oms holds it (oms writes its lock whole); it is taken over once ${FOREIGN_STALE_MS / 1000} s old, or delete it if no oms is using this state`;
+}
+
+function isAbandoned(path: string, found: Found): boolean {
+  if (found.kind === 'missing') return false;
+  if (found.kind === 'unknown') return ageMs(path) > FOREIGN_STALE_MS;
+  if (found.holder.host === hostname) return !isAlive(found.holder);
   return ageMs(path) > FOREIGN_STALE_MS;
 }
 
+function sameFile(a: Found, b: Found): boolean {
+  if (a.kind === 'held' && b.kind === 'held') return a.raw === b.raw;
+  if (a.kind === 'unknown' && b.kind === 'unknown') return a.ino === b.ino && a.raw === b.raw;
+  return false;
+}
+
+/** A file oms did not make is moved aside, never deleted. */
+function setAside(path: string): string {
+  const aside = `${path}.abandoned-${new Date().toISOString().replace(/[:.]/g, '-')}-${Math.random().toString(36).slice(2, 8)}`;
+  fs.renameSync(path, aside);
+  return aside;
+}
+
 /**
- * Removes an abandoned lock, but only if it still holds what we judged
- * abandoned, and only while holding the takeover guard.
+ * Takes over an abandoned lock, but only if it still holds what we judged
+ * abandoned, and only while holding the takeover guard: a dead holder's lock
+ * is removed, a file oms did not write as a lock is moved aside. False when
+ * another process is taking over right now.
  */
-function takeOver(path: string, judged: string): void {
+function takeOver(path: string, judged: Found, options: LockOptions): boolean {
   const guard = `${path}.takeover`;
   let fd: number;
   try {
+    // O_EXCL: an existing guard, even a link, is never followed.
     fd = fs.openSync(guard, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(error, guard, 'create');
-    // A taker-over that died mid-way leaves its guard behind.
-    const owner = Number(readRaw(guard) ?? '');
-    const dead = Number.isInteger(owner) && owner > 0 && !isAlive({ pid: owner } as StoredHolder);
-    if (dead || ageMs(guard) > 5_000) {
-      try {
-        fs.unlinkSync(guard);
-      } catch {
-        // Someone else cleared it.
-      }
-    }
-    return;
+    return clearStaleGuard(guard, options);
   }
   try {
     fs.writeSync(fd, String(process.pid));
-    if (readRaw(path) === judged) fs.unlinkSync(path);
+    const now = inspect(path);
+    if (!sameFile(now, judged)) return true;
+    if (judged.kind === 'unknown') {
+      const description = describeUnknown(path, judged);
+      const aside = setAside(path);
+      options.onNotice?.(`took the state lock over: ${description.split(':')[0]}; moved it aside to ${aside}`);
+    } else {
+      fs.unlinkSync(path);
+    }
+    return true;
   } finally {
     fs.closeSync(fd);
     fs.unlinkSync(guard);
   }
+}
+
+/** A taker-over that died mid-way leaves its guard behind: cleared once its process is gone or it is old. */
+function clearStaleGuard(guard: string, options: LockOptions): boolean {
+  let found: Found;
+  try {
+    found = inspect(guard);
+  } catch (error) {
+    if (error instanceof OmsError) throw new OmsError(error.code, error.message.replace('not a lock oms made', 'not a takeover guard oms made'), error.details);
+    throw error;
+  }
+  if (found.kind === 'missing') return true;
+  const owner = Number(found.raw ?? '');
+  const ours = Number.isInteger(owner) && owner > 0;
+  const old = ageMs(guard) > 5_000;
+  if (ours && (old || !isAlive({ pid: owner } as StoredHolder))) {
+    try {
+      fs.unlinkSync(guard);
+    } catch {
+      // Someone else cleared it.
+    }
+    return true;
+  }
+  if (!ours && old) {
+    options.onNotice?.(`${guard} is not a takeover guard oms wrote; moved it aside to ${setAside(guard)}`);
+    return true;
+  }
+  return false;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

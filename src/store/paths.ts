@@ -14,8 +14,9 @@ export interface StatePaths {
 
 export const DEFAULT_STATE = 'oms-state.json';
 
+/** The path given, else $OMS_STATE, else the default. An empty one stays empty: it is refused when opened, never taken to mean the default. */
 export function resolveStatePath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return flag || env['OMS_STATE'] || DEFAULT_STATE;
+  return flag ?? env['OMS_STATE'] ?? DEFAULT_STATE;
 }
 
 export function statePaths(snapshot: string): StatePaths {
@@ -34,4 +35,15 @@ export function statePaths(snapshot: string): StatePaths {
 /** A temp file beside `target`, unique to this process and call. */
 export function tempPathFor(target: string): string {
   return `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/**
+ * The pid that made `name` if it is a temp file of one of this state's own
+ * files (never another state's or a user's file that merely starts alike).
+ */
+export function tempOwner(paths: StatePaths, name: string): number | undefined {
+  const match = /^(.*)\.tmp-(\d+)-[a-z0-9]+$/.exec(name);
+  if (!match) return undefined;
+  const own = [paths.snapshot, paths.journal, paths.index, paths.lock].map((file) => path.basename(file));
+  return own.includes(match[1] as string) ? Number(match[2]) : undefined;
 }

@@ -9,11 +9,13 @@ import path from 'node:path';
 import { OmsError } from '../core/errors.js';
 import { Ledger, recordKeys } from '../core/ledger.js';
 import { lineOfByte, walkJournal, type JournalWalk } from './doctor.js';
-import { fsyncDir, ioError, replaceFile } from './durable.js';
+import { fsyncDir, ioError } from './durable.js';
 import { encodeHeader, readHeader, scanJournal, type JournalHeader } from './journal.js';
 import { FileIndex, MemoryIndex } from './key-index.js';
-import { statePaths, tempPathFor } from './paths.js';
-import { parseSnapshot, restoreOrders, serializeSnapshot, snapshotOf, SNAPSHOT_SCHEMA, type Snapshot } from './snapshot.js';
+import { tempPathFor } from './paths.js';
+import { openStateFile, readStateFile } from './safe-open.js';
+import { parseSnapshot, restoreOrders, snapshotOf, SNAPSHOT_SCHEMA, writeSnapshot, type Snapshot } from './snapshot.js';
+import { locateState } from './state-location.js';
 
 export interface SalvageReport {
   from: string;
@@ -125,8 +127,8 @@ function writeJournal(target: string, header: string, source: number | undefined
 }
 
 export function salvage(location: string, newLocation: string): SalvageReport {
-  const source = statePaths(location);
-  const target = statePaths(newLocation);
+  const source = locateState(location);
+  const target = locateState(newLocation);
   for (const file of [target.snapshot, target.journal]) {
     if (fs.existsSync(file)) throw new OmsError('INVALID_ARGUMENT', `salvage: ${file} already exists; give a new path`, { field: 'salvage', value: newLocation });
   }
@@ -135,13 +137,13 @@ export function salvage(location: string, newLocation: string): SalvageReport {
   let snapshot: Snapshot | undefined;
   const problems: string[] = [];
   try {
-    snapshot = parseSnapshot(fs.readFileSync(source.snapshot, 'utf8'), source.snapshot);
+    snapshot = parseSnapshot(readStateFile(source.snapshot), source.snapshot);
   } catch (error) {
     problems.push(`the snapshot ${source.snapshot} is not used: ${(error as Error).message}`);
   }
   let fd: number | undefined;
   try {
-    fd = fs.openSync(source.journal, 'r');
+    fd = openStateFile(source.journal);
   } catch {
     problems.push(`${source.journal} cannot be read`);
   }
@@ -180,7 +182,7 @@ export function salvage(location: string, newLocation: string): SalvageReport {
       throw ioError(error, target.journal, 'write');
     }
     const written = snapshotOf(chosen.ledger, { oms: 'state', schema: SNAPSHOT_SCHEMA, journalId: id, createdAt: new Date().toISOString(), journalOffset: headerLength + kept });
-    replaceFile(target.snapshot, serializeSnapshot(written), 0o600);
+    writeSnapshot(target.snapshot, written, 0o600);
 
     const keys = new MemoryIndex();
     const newFd = fs.openSync(target.journal, 'r');

@@ -2,17 +2,29 @@
 // offset, read and written through lowdb with our own durable adapter (the
 // stock adapters do not fsync). Orders are rows of fields, one row per line,
 // in priority order per book side, so reloading is appending in order and a
-// million live orders stay small.
+// million live orders stay small. The first line carries a sha256 of the
+// whole file (computed with that value as zeros), so a snapshot changed after
+// oms wrote it is STATE_CORRUPT, never built upon; snapshots written before
+// checksums have none and are checked against the journal instead
+// (snapshot-check.ts).
 
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import { LowSync, type SyncAdapter } from 'lowdb';
 import { OmsError } from '../core/errors.js';
 import type { Ledger, LedgerCounters } from '../core/ledger.js';
 import type { Convention, Side } from '../core/types.js';
-import { ioError, replaceFile } from './durable.js';
-import { LineReader } from './journal.js';
+import { ioError, replaceFile, writeAll } from './durable.js';
+import { LineReader, LineTooLong } from './journal.js';
+import { openStateFile } from './safe-open.js';
 
 export const SNAPSHOT_SCHEMA = 1;
+
+/** The checksum's value while it is computed (and when it is checked). */
+const UNSUMMED = '0'.repeat(64);
+const SUM_KEY = '"sha256":"';
+/** No line of a snapshot is longer (the first holds every symbol); a longer one is damage, not read on. */
+export const MAX_SNAPSHOT_LINE = 64 * 1024 * 1024;
 
 /** [orderId, symbol index, 0 Buy | 1 Sell, amount, price in 1e-8 units, source, acceptedAt ms] */
 export type OrderRow = [number, number, 0 | 1, number, number, string | null, number];
@@ -20,6 +32,8 @@ export type OrderRow = [number, number, 0 | 1, number, number, string | null, nu
 export interface Snapshot {
   oms: 'state';
   schema: number;
+  /** sha256 of the file with this value as 64 zeros; absent in snapshots written before checksums. */
+  sha256?: string;
   convention: Convention;
   journalId: string;
   createdAt: string;
@@ -46,7 +60,9 @@ export type SnapshotDocument = Omit<Snapshot, 'orders'> & { orders: Iterable<Ord
 
 /** The snapshot's text in chunks, so a million orders never become one string. */
 export function* serializeSnapshot(snapshot: SnapshotDocument): Generator<string> {
-  const { orders, ...head } = snapshot;
+  const { orders, oms, schema, ...rest } = snapshot;
+  const head = { oms, schema, sha256: UNSUMMED, ...rest };
+  head.sha256 = UNSUMMED;
   let chunk = `${JSON.stringify(head).slice(0, -1)},"orders":[`;
   let first = true;
   for (const row of orders) {
@@ -60,6 +76,38 @@ export function* serializeSnapshot(snapshot: SnapshotDocument): Generator<string
   yield `${chunk}\n]}\n`;
 }
 
+/** Writes a snapshot durably with its checksum; returns its size in bytes. */
+export function writeSnapshot(file: string, snapshot: SnapshotDocument, mode: number): number {
+  const hash = createHash('sha256');
+  let at = -1;
+  function* summed(): Generator<string> {
+    for (const chunk of serializeSnapshot(snapshot)) {
+      // The head is ASCII up to the checksum, so its index is its byte offset.
+      if (at < 0) at = chunk.indexOf(SUM_KEY) + SUM_KEY.length;
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  return replaceFile(file, summed(), mode, (fd) => writeAll(fd, hash.digest('hex'), at));
+}
+
+function badChecksum(file: string): OmsError {
+  return corrupt(file, 'the checksum does not match the content: the snapshot was changed after oms wrote it (by hand?); run oms doctor, or oms doctor --salvage NEWPATH to rebuild it from the journal');
+}
+
+/** The checksum a snapshot claims, checked for form; undefined for one written before checksums. */
+function claimedSum(head: { sha256?: unknown }, file: string): string | undefined {
+  const sum = head.sha256;
+  if (sum === undefined) return undefined;
+  if (typeof sum !== 'string' || !/^[0-9a-f]{64}$/.test(sum)) throw corrupt(file, 'the checksum is not a sha256', 1);
+  return sum;
+}
+
+/** A hash of `text` as it was when its checksum was computed. */
+function hashWithoutSum(text: string, sum: string): Hash {
+  return createHash('sha256').update(text.replace(`${SUM_KEY}${sum}"`, `${SUM_KEY}${UNSUMMED}"`));
+}
+
 export function parseSnapshot(text: string, file: string): Snapshot {
   let value: unknown;
   try {
@@ -69,6 +117,8 @@ export function parseSnapshot(text: string, file: string): Snapshot {
   }
   const snapshot = checkHead(value, file);
   if (!Array.isArray(snapshot.orders)) throw corrupt(file, 'the snapshot is missing fields or has fields of the wrong type');
+  const sum = claimedSum(snapshot, file);
+  if (sum !== undefined && hashWithoutSum(text, sum).digest('hex') !== sum) throw badChecksum(file);
   return snapshot as Snapshot;
 }
 
@@ -107,14 +157,16 @@ const ORDERS_OPEN = ',"orders":[';
  * line at a time as they are consumed, so reading a big book never holds the
  * whole text or every row at once. Closes the file when done.
  */
-function* streamedRows(reader: LineReader, file: string, close: () => void): Generator<OrderRow> {
+function* streamedRows(reader: LineReader, file: string, close: () => void, check: { hash: Hash; sum: string } | undefined): Generator<OrderRow> {
   try {
     let previous: 'open' | 'row' | 'last' = 'open';
     for (let line = 2; ; line++) {
-      const current = reader.next();
+      const current = nextLine(reader, file, line);
       if (!current || !current.complete) throw corrupt(file, 'the snapshot ends too soon', line);
+      check?.hash.update(current.text).update('\n');
       if (current.text === ']}') {
-        if (previous === 'row' || reader.next() !== undefined) throw corrupt(file, 'the snapshot is not valid JSON', line);
+        if (previous === 'row' || nextLine(reader, file, line + 1) !== undefined) throw corrupt(file, 'the snapshot is not valid JSON', line);
+        if (check && check.hash.digest('hex') !== check.sum) throw badChecksum(file);
         return;
       }
       if (previous === 'last') throw corrupt(file, 'the snapshot is not valid JSON', line);
@@ -133,6 +185,16 @@ function* streamedRows(reader: LineReader, file: string, close: () => void): Gen
   }
 }
 
+/** A snapshot line, or STATE_CORRUPT if it runs past MAX_SNAPSHOT_LINE. */
+function nextLine(reader: LineReader, file: string, line: number): ReturnType<LineReader['next']> {
+  try {
+    return reader.next();
+  } catch (error) {
+    if (error instanceof LineTooLong) throw corrupt(file, `a line is longer than ${MAX_SNAPSHOT_LINE} bytes`, line);
+    throw error;
+  }
+}
+
 /** The rows of an open snapshot file; `close` releases it if they are never read. */
 class StreamedRows implements Iterable<OrderRow> {
   private open = true;
@@ -141,10 +203,11 @@ class StreamedRows implements Iterable<OrderRow> {
     private readonly reader: LineReader,
     private readonly fd: number,
     private readonly file: string,
+    private readonly check: { hash: Hash; sum: string } | undefined,
   ) {}
 
   [Symbol.iterator](): Iterator<OrderRow> {
-    return streamedRows(this.reader, this.file, () => this.close());
+    return streamedRows(this.reader, this.file, () => this.close(), this.check);
   }
 
   close(): void {
@@ -163,6 +226,8 @@ export function discardRows(snapshot: SnapshotDocument): void {
 export class DurableSnapshotFile implements SyncAdapter<SnapshotDocument> {
   /** Bytes of the last snapshot read or written, for the checkpoint policy. */
   size = 0;
+  /** The last snapshot read or written has a checksum (one without is rewritten by the next write). */
+  checksummed = true;
 
   constructor(
     private readonly file: string,
@@ -172,7 +237,7 @@ export class DurableSnapshotFile implements SyncAdapter<SnapshotDocument> {
   read(): SnapshotDocument | null {
     let fd: number;
     try {
-      fd = fs.openSync(this.file, 'r');
+      fd = openStateFile(this.file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw ioError(error, this.file, 'read');
@@ -180,8 +245,8 @@ export class DurableSnapshotFile implements SyncAdapter<SnapshotDocument> {
     let streaming = false;
     try {
       this.size = fs.fstatSync(fd).size;
-      const reader = new LineReader(fd, 0, this.size);
-      const first = reader.next();
+      const reader = new LineReader(fd, 0, this.size, undefined, undefined, MAX_SNAPSHOT_LINE);
+      const first = nextLine(reader, this.file, 1);
       if (first?.complete && first.text.endsWith(ORDERS_OPEN)) {
         let head: unknown;
         try {
@@ -191,12 +256,18 @@ export class DurableSnapshotFile implements SyncAdapter<SnapshotDocument> {
         }
         if (head !== undefined) {
           const snapshot = checkHead(head, this.file);
+          const sum = claimedSum(snapshot, this.file);
+          const check = sum === undefined ? undefined : { hash: hashWithoutSum(first.text, sum).update('\n'), sum };
+          this.checksummed = check !== undefined;
           streaming = true;
-          return { ...snapshot, orders: new StreamedRows(reader, fd, this.file) };
+          return { ...snapshot, orders: new StreamedRows(reader, fd, this.file, check) };
         }
       }
-      // Not our one-row-per-line layout (edited by hand?): read it whole.
-      return parseSnapshot(fs.readFileSync(fd, 'utf8'), this.file);
+      // Not our one-row-per-line layout (edited by hand?): read it whole, if it is not too big for that.
+      if (this.size > MAX_SNAPSHOT_LINE) throw corrupt(this.file, `not in the layout oms writes, and too big (${this.size} bytes) to read whole`);
+      const snapshot = parseSnapshot(fs.readFileSync(fd, 'utf8'), this.file);
+      this.checksummed = snapshot.sha256 !== undefined;
+      return snapshot;
     } catch (error) {
       throw error instanceof OmsError ? error : ioError(error, this.file, 'read');
     } finally {
@@ -205,7 +276,8 @@ export class DurableSnapshotFile implements SyncAdapter<SnapshotDocument> {
   }
 
   write(data: SnapshotDocument): void {
-    this.size = replaceFile(this.file, serializeSnapshot(data), this.mode());
+    this.size = writeSnapshot(this.file, data, this.mode());
+    this.checksummed = true;
   }
 }
 

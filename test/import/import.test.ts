@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OmsError } from '../../src/core/errors.js';
 import { importCsv, type ImportRequest, type ImportSummary } from '../../src/import/batch.js';
+import { Oms } from '../../src/app/oms.js';
 import { openStore } from '../../src/store/open.js';
 import type { StateStore } from '../../src/store/store.js';
 import { stateFiles, tempState, type TempState } from '../e2e/helpers.js';
@@ -26,7 +27,7 @@ async function fresh(): Promise<{ state: string; dir: string; store: StateStore 
 async function run(store: StateStore, csv: string, options: Partial<ImportRequest> = {}, signal = new AbortController().signal): Promise<ImportSummary> {
   const notices: string[] = [];
   try {
-    return await importCsv(store, { file: '-', stdin: Readable.from([Buffer.from(csv)]), dryRun: false, continueOnError: false, ...options }, { signal, notice: (message) => notices.push(message) });
+    return await importCsv(new Oms(store), { file: '-', stdin: Readable.from([Buffer.from(csv)]), dryRun: false, continueOnError: false, ...options }, { signal, notice: (message) => notices.push(message) });
   } finally {
     await store.close();
   }
@@ -138,7 +139,7 @@ describe('import into a file store', () => {
       controller.abort('SIGINT');
       yield Buffer.from('5000,SYM,Buy,1,1\n');
     }
-    const error = await failure(importCsv(store, { file: '-', stdin: Readable.from(slowly()), dryRun: false, continueOnError: false }, { signal: controller.signal, notice: () => {} }));
+    const error = await failure(importCsv(new Oms(store), { file: '-', stdin: Readable.from(slowly()), dryRun: false, continueOnError: false }, { signal: controller.signal, notice: () => {} }));
     store.close();
     expect(error.code).toBe('INTERRUPTED');
     expect(stateFiles(state)).toEqual(before);

@@ -6,7 +6,7 @@ import { render } from '@inquirer/testing';
 import { input, search, select } from '@inquirer/prompts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { removeCommand } from '../../src/core/commands.js';
-import { PLAIN_THEME } from '../../src/cli/theme.js';
+import { PLAIN_THEME } from '../../src/text/theme.js';
 import { openStore } from '../../src/store/open.js';
 import type { StateStore, StateView } from '../../src/store/store.js';
 import {

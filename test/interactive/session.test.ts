@@ -4,7 +4,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
-import { exitCodeOf, toOmsError } from '../../src/cli/exit-codes.js';
+import { exitCodeOf, toOmsError } from '../../src/app/errors.js';
 import { stateFiles, tempState, type TempState } from '../e2e/helpers.js';
 import { FakeTerminal, KEY, type TerminalOptions } from './harness.js';
 import { seed } from './state.js';

@@ -1,8 +1,9 @@
 // The follower catches a server up with other processes' commits without a
 // request: when the store announces one (the hook a database store implements
-// with LISTEN/NOTIFY) and by polling otherwise.
+// with LISTEN/NOTIFY, reached through the app's Oms) and by polling otherwise.
 
 import { describe, expect, it } from 'vitest';
+import { Oms } from '../../src/app/oms.js';
 import { Follower } from '../../src/serve/follower.js';
 import type { StateStore } from '../../src/store/store.js';
 
@@ -31,7 +32,7 @@ describe('Follower', () => {
   it('catches up when the store announces a commit, and stops listening when stopped', async () => {
     const { fake, store, nextRead } = fakeStore({ watch: true });
     // An interval no test run reaches: only the announcement can cause the read.
-    const follower = new Follower(store, 3_600_000);
+    const follower = new Follower(new Oms(store), 3_600_000);
     follower.start();
     expect(fake.listeners.size).toBe(1);
     const read = nextRead();
@@ -44,7 +45,7 @@ describe('Follower', () => {
 
   it('polls a store that cannot announce commits', async () => {
     const { fake, store, nextRead } = fakeStore({ watch: false });
-    const follower = new Follower(store, 5);
+    const follower = new Follower(new Oms(store), 5);
     follower.start();
     await nextRead();
     await nextRead();

@@ -8,9 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CliContext } from '../../src/cli/context.js';
+import { Oms } from '../../src/app/oms.js';
 import { buildApp } from '../../src/serve/app.js';
-import { ServeContext } from '../../src/serve/read-context.js';
 import { createLogger } from '../../src/serve/server.js';
 import { openStore } from '../../src/store/open.js';
 import type { StateStore } from '../../src/store/store.js';
@@ -110,15 +109,13 @@ class BrokenStore implements StateStore {
 }
 
 /** The app in this process on a real port, its log collected. */
-async function inProcess(state: string, store: StateStore) {
+async function inProcess(store: StateStore) {
   const stderr = new PassThrough();
   const log = { text: '' };
   stderr.on('data', (chunk: Buffer) => {
     log.text += chunk.toString();
   });
-  const io = { stdout: new PassThrough(), stderr, stdin: process.stdin, env: {} };
-  const parent = await CliContext.create(io, { state }, 'oms serve', new AbortController().signal);
-  const oms = buildApp({ store, readContext: new ServeContext(parent, store), logger: createLogger(stderr), token: undefined });
+  const oms = buildApp({ oms: new Oms(store), logger: createLogger(stderr), token: undefined });
   const url = await oms.app.listen({ host: '127.0.0.1', port: 0 });
   return { ...oms, url, log };
 }
@@ -127,7 +124,7 @@ describe('503 while stopping', () => {
   it('INTERRUPTED with Retry-After for requests that still arrive, and the connection is closed', async () => {
     const { state } = fresh();
     const store = await openStore(state);
-    const { app, url, beginDrain } = await inProcess(state, store);
+    const { app, url, beginDrain } = await inProcess(store);
     try {
       expect((await call({ url }, 'GET', '/healthz')).status).toBe(200);
       beginDrain();
@@ -150,7 +147,7 @@ describe('500', () => {
   it('INTERNAL for anything that is not an OmsError, in the error shape, logged with its stack; /healthz 503', async () => {
     const { state } = fresh();
     const store = new BrokenStore(await openStore(state));
-    const { app, url, log } = await inProcess(state, store);
+    const { app, url, log } = await inProcess(store);
     try {
       const reply = await call({ url }, 'GET', '/price?symbol=JPM&side=buy&amount=1');
       expect(reply.status).toBe(500);

@@ -76,6 +76,37 @@ describe('checkpoints over many commits', () => {
     expect(index.occupied).toBeLessThanOrEqual(index.capacity / 2);
   });
 
+  // `oms serve` opens its store long-lived: it reads what another process
+  // appended, and the index before a checkpoint, without blocking; the index
+  // must come out the same as a one-shot writer's.
+  it('a long-lived store and a one-shot one taking turns: checkpoints keep the index whole, every op id found later', async () => {
+    const temp = tempState();
+    cleanups.push(temp.cleanup);
+    const server = new FileStore(temp.state, { longLived: true });
+    const cli = new FileStore(temp.state);
+    let id = 1;
+    for (let round = 0; round < 40; round++) {
+      for (const store of [server, cli]) {
+        await store.write(async (tx) => {
+          for (let i = 0; i < 20; i++, id++) await tx.execute(i === 0 ? bigQuote(id * 2) : add(id), `op-${id}`);
+        });
+      }
+    }
+    expect(server.stats.details!['checkpoints']).toBeGreaterThan(0);
+    await server.close();
+    await cli.close();
+    const index = inspectIndex(temp.state.replace(/\.json$/, '.index'));
+    expect(index.count).toBe(index.occupied);
+    const later = new FileStore(temp.state, { longLived: true });
+    const statuses = await later.write(async (tx) => {
+      const found = [];
+      for (let op = 1; op < id; op++) found.push((await tx.execute(op % 20 === 1 ? bigQuote(op * 2) : add(op), `op-${op}`)).status);
+      return found;
+    });
+    expect(new Set(statuses)).toEqual(new Set(['replayed']));
+    await later.close();
+  });
+
   // BUG (a leak): a writer killed while writing the snapshot or the index
   // leaves its unique temp file (STEM.json.tmp-PID-RANDOM, as big as the
   // snapshot) behind, and nothing ever removes it; the crash test sees a few

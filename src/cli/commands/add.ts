@@ -1,9 +1,11 @@
 // oms add: one new order.
 
+import { mutationJson } from '../../app/json.js';
+import { resultOfType } from '../../app/oms.js';
 import { addCommand } from '../../core/commands.js';
+import { addedText } from '../../text/results.js';
 import type { CliContext } from '../context.js';
-import { describeOrder } from '../format/views.js';
-import { commitOne, mutationJson, resultOfType } from '../mutation.js';
+import { commitOne } from '../mutation.js';
 import type { CommandOutput } from '../output.js';
 
 export interface AddOptions {
@@ -18,8 +20,5 @@ export interface AddOptions {
 export async function runAdd(options: AddOptions, ctx: CliContext): Promise<CommandOutput> {
   const outcome = await commitOne(ctx, addCommand(options));
   const { order } = resultOfType(outcome, 'add');
-  return {
-    json: mutationJson(outcome),
-    text: () => `${outcome.status === 'replayed' ? 'Already added' : 'Added'} ${describeOrder(ctx, order)} ${ctx.theme.dim(`(op ${outcome.opId})`)}`,
-  };
+  return { json: mutationJson(outcome), text: () => addedText(ctx, outcome, order) };
 }

@@ -1,8 +1,7 @@
 // oms book: both sides of one symbol in priority order, by price level.
 
-import { parseCount, parseSymbol } from '../../core/fields.js';
+import { bookText } from '../../text/views.js';
 import type { CliContext } from '../context.js';
-import { bookText } from '../format/views.js';
 import type { CommandOutput } from '../output.js';
 
 export interface BookOptions {
@@ -11,12 +10,7 @@ export interface BookOptions {
   orders?: boolean;
 }
 
-export const DEFAULT_DEPTH = 10;
-
 export async function runBook(options: BookOptions, ctx: CliContext): Promise<CommandOutput> {
-  const symbol = parseSymbol(options.symbol);
-  const depth = options.depth === undefined ? DEFAULT_DEPTH : parseCount(options.depth, 'depth');
-  const view = await (await ctx.store()).read({ symbol });
-  const book = view.book(symbol, { depth, orders: options.orders === true });
+  const book = await (await ctx.app()).book(options);
   return { json: book, text: () => bookText(ctx, book, options.orders === true) };
 }

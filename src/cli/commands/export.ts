@@ -4,8 +4,8 @@
 
 import fs from 'node:fs';
 import { OmsError } from '../../core/errors.js';
-import type { TradeView } from '../../core/ledger.js';
 import { csvLine, protectText } from '../../import/cells.js';
+import type { Column } from '../../import/columns.js';
 import { ioError } from '../../store/durable.js';
 import type { CliContext } from '../context.js';
 import type { CommandOutput } from '../output.js';
@@ -15,24 +15,22 @@ export interface ExportOptions {
   output?: string;
 }
 
-export const ORDER_COLUMNS = ['action', 'order_id', 'symbol', 'side', 'amount', 'price', 'source'];
+/** The import's own columns (typed against them), so an export imports back. */
+export const ORDER_COLUMNS: Column[] = ['action', 'order_id', 'symbol', 'side', 'amount', 'price', 'source'];
 export const TRADE_COLUMNS = ['trade_id', 'symbol', 'side', 'requested', 'filled', 'total', 'client', 'quote_id', 'op_id', 'executed_at'];
 
 async function* orderLines(ctx: CliContext): AsyncGenerator<string> {
-  const view = await (await ctx.store()).read();
+  const orders = (await ctx.app()).allOrders();
   yield csvLine(ORDER_COLUMNS);
-  for (const order of view.orders()) {
+  for await (const order of orders) {
     yield csvLine(['add', order.orderId, order.symbol, order.side, order.amount, order.price, protectText(order.source)]);
   }
 }
 
 async function* tradeLines(ctx: CliContext): AsyncGenerator<string> {
-  const trades: TradeView[] = [];
-  for await (const record of (await ctx.store()).history({ filter: (record) => record.cmd.type === 'trade' || record.cmd.type === 'tradeQuote' })) {
-    trades.push(record.res as TradeView);
-  }
+  const trades = await (await ctx.app()).allTrades();
   yield csvLine(TRADE_COLUMNS);
-  for (const trade of trades.reverse()) {
+  for (const trade of trades) {
     yield csvLine([
       trade.tradeId,
       trade.symbol,

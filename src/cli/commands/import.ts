@@ -71,7 +71,7 @@ export async function runImport(options: ImportOptions, ctx: CliContext): Promis
         }
       : {}),
   };
-  const summary = await importCsv(await ctx.store(), request, hooks);
+  const summary = await importCsv(await ctx.app(), request, hooks);
   if (summary.rejected > 0 && summary.rejectsFile === null) {
     for (const problem of summary.problems) ctx.warn(formatProblem(problem));
     if (summary.moreProblems > 0) ctx.warn(`... and ${summary.moreProblems} more problems`);

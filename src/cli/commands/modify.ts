@@ -1,9 +1,11 @@
 // oms modify: new absolute amount and/or price for a live order.
 
+import { mutationJson } from '../../app/json.js';
+import { resultOfType } from '../../app/oms.js';
 import { modifyCommand } from '../../core/commands.js';
+import { modifiedText } from '../../text/results.js';
 import type { CliContext } from '../context.js';
-import { describeOrder } from '../format/views.js';
-import { commitOne, mutationJson, resultOfType } from '../mutation.js';
+import { commitOne } from '../mutation.js';
 import type { CommandOutput } from '../output.js';
 
 export interface ModifyOptions {
@@ -15,13 +17,5 @@ export interface ModifyOptions {
 export async function runModify(options: ModifyOptions, ctx: CliContext): Promise<CommandOutput> {
   const outcome = await commitOne(ctx, modifyCommand(options));
   const result = resultOfType(outcome, 'modify');
-  return {
-    json: mutationJson(outcome),
-    text: () => {
-      const op = ctx.theme.dim(`(op ${outcome.opId})`);
-      if (result.removed) return `Removed order ${options.orderId} (amount set to 0) ${op}`;
-      if (outcome.status === 'unchanged') return `Unchanged ${describeOrder(ctx, result.order!)}`;
-      return `Modified ${describeOrder(ctx, result.order!)} ${op}`;
-    },
-  };
+  return { json: mutationJson(outcome), text: () => modifiedText(ctx, outcome, options.orderId, result) };
 }

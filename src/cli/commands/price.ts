@@ -1,8 +1,7 @@
 // oms price: what calculatePrice gives right now. Read-only: no lock, nothing stored.
 
-import { parseAmount, parseSide, parseSymbol } from '../../core/fields.js';
+import { executionText } from '../../text/views.js';
 import type { CliContext } from '../context.js';
-import { executionText } from '../format/views.js';
 import type { CommandOutput } from '../output.js';
 
 export interface PriceOptions {
@@ -13,13 +12,9 @@ export interface PriceOptions {
 }
 
 export async function runPrice(options: PriceOptions, ctx: CliContext): Promise<CommandOutput> {
-  const symbol = parseSymbol(options.symbol);
-  const side = parseSide(options.side);
-  const amount = parseAmount(options.amount);
-  const view = await (await ctx.store()).read({ symbol });
-  const execution = view.price(symbol, side, amount, options.partial === true);
+  const execution = await (await ctx.app()).price(options);
   return {
     json: execution,
-    text: () => executionText(ctx, `${symbol} ${ctx.theme.side(side)} ${amount}`, execution),
+    text: () => executionText(ctx, `${execution.symbol} ${ctx.theme.side(execution.side)} ${execution.requested}`, execution),
   };
 }

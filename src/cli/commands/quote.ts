@@ -1,9 +1,11 @@
 // oms quote: price a request and store the quote so it can be traded later.
 
+import { mutationJson } from '../../app/json.js';
+import { resultOfType } from '../../app/oms.js';
 import { quoteCommand } from '../../core/commands.js';
+import { quoteText } from '../../text/views.js';
 import type { CliContext } from '../context.js';
-import { quoteText } from '../format/views.js';
-import { commitOne, mutationJson, resultOfType } from '../mutation.js';
+import { commitOne } from '../mutation.js';
 import type { CommandOutput } from '../output.js';
 
 export interface QuoteOptions {

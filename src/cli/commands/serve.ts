@@ -3,7 +3,7 @@
 // lives in src/serve/ and is loaded (with fastify) only here.
 
 import { invalid } from '../../core/errors.js';
-import { openStore } from '../../store/open.js';
+import { Oms } from '../../app/oms.js';
 import { loadToken, refuseOpenHost } from '../../serve/auth.js';
 import { parseDrainMs } from '../../serve/drain.js';
 import type { CliContext } from '../context.js';
@@ -31,12 +31,9 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
   // SIGINT/SIGTERM mean "drain and stop", which is success.
   ctx.signalHandled = true;
 
-  const [{ createLogger, noticeLogger, runServer }, { ServeContext }] = await Promise.all([
-    import('../../serve/server.js'),
-    import('../../serve/read-context.js'),
-  ]);
+  const { createLogger, noticeLogger, runServer } = await import('../../serve/server.js');
   const logger = createLogger(ctx.io.stderr);
-  const store = await openStore(ctx.statePath, {
+  const oms = await Oms.open(ctx.statePath, {
     waitTimeoutMs: ctx.lockTimeoutMs,
     command: ctx.commandLine,
     notice: noticeLogger(logger, ctx.quiet),
@@ -44,8 +41,7 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
   });
   try {
     const summary = await runServer({
-      store,
-      readContext: new ServeContext(ctx, store),
+      oms,
       logger,
       host: options.host,
       port,
@@ -58,6 +54,6 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
       text: () => `oms serve stopped (${summary.stopped}) after ${summary.requests} requests; ${summary.committedRequests} operations committed with ${summary.fsyncs} fsyncs`,
     };
   } finally {
-    await store.close();
+    await oms.close();
   }
 }

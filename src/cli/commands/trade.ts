@@ -1,10 +1,12 @@
 // oms trade: take an amount from the book now, or execute a stored quote.
 
+import { mutationJson } from '../../app/json.js';
+import { resultOfType } from '../../app/oms.js';
 import { tradeCommand, tradeQuoteCommand } from '../../core/commands.js';
 import { OmsError } from '../../core/errors.js';
+import { tradeText } from '../../text/views.js';
 import type { CliContext } from '../context.js';
-import { tradeText } from '../format/views.js';
-import { commitOne, mutationJson, resultOfType } from '../mutation.js';
+import { commitOne } from '../mutation.js';
 import type { CommandOutput } from '../output.js';
 
 export interface TradeOptions {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stateMode } from '../durable.js';
 import { FileIndex, IndexDamage, MemoryIndex } from '../key-index.js';
-import type { StatePaths } from '../paths.js';
+import { tempOwner, type StatePaths } from '../paths.js';
 import { snapshotOf, SNAPSHOT_SCHEMA } from '../snapshot.js';
 import { abandonIndex } from './archive.js';
 import type { FileContext, Loaded } from './context.js';
@@ -17,23 +17,33 @@ import type { FileContext, Loaded } from './context.js';
 const POLICY = { minBytes: 64 * 1024, snapshotRatio: 0.5 };
 const LONG_LIVED_POLICY = { minBytes: 1 << 20, snapshotRatio: 2 };
 
-/** A failed checkpoint loses nothing (the journal has it all): say so and go on. */
-export function checkpointQuietly(ctx: FileContext, loaded: Loaded): void {
+/** Whether the journal after the snapshot has grown enough to fold (or there is no index yet). */
+function due(ctx: FileContext, loaded: Loaded): boolean {
+  const pending = loaded.end - loaded.snapshotOffset;
+  const policy = ctx.options.longLived ? LONG_LIVED_POLICY : POLICY;
+  // A snapshot written before checksums is replaced by a checksummed one at the first write.
+  return pending > Math.max(policy.minBytes, loaded.snapshotSize * policy.snapshotRatio) || !loaded.index || !ctx.snapshot.adapter.checksummed;
+}
+
+/**
+ * Checkpoints if due. A failed checkpoint loses nothing (the journal has it
+ * all): say so and go on. A long-lived store first reads the index without
+ * blocking.
+ */
+export async function checkpointQuietly(ctx: FileContext, loaded: Loaded): Promise<void> {
+  if (!due(ctx, loaded)) return;
   try {
-    checkpoint(ctx, loaded, false);
+    if (ctx.options.longLived) await loaded.index?.prepareInsert();
+    checkpoint(ctx, loaded);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     ctx.notice(`warning: could not fold the journal into the snapshot (${reason}); nothing is lost, it will be retried`);
   }
 }
 
-/** Folds the journal into the index and a new snapshot when it has grown enough (or always, with `force`). */
-export function checkpoint(ctx: FileContext, loaded: Loaded, force: boolean): void {
+/** Folds the journal into the index and a new snapshot. */
+function checkpoint(ctx: FileContext, loaded: Loaded): void {
   const { paths, snapshot } = ctx;
-  const pending = loaded.end - loaded.snapshotOffset;
-  const policy = ctx.options.longLived ? LONG_LIVED_POLICY : POLICY;
-  const threshold = Math.max(policy.minBytes, loaded.snapshotSize * policy.snapshotRatio);
-  if (!force && pending <= threshold && loaded.index) return;
   const mode = stateMode(paths.snapshot);
   const covered = { offset: loaded.end, seq: loaded.ledger.counters.seq };
   if (loaded.index) {
@@ -66,7 +76,6 @@ export function checkpoint(ctx: FileContext, loaded: Loaded, force: boolean): vo
  * a checkpoint: removed once their process is gone.
  */
 function removeAbandonedTemps(paths: StatePaths): void {
-  const base = path.basename(paths.stem);
   let names: string[];
   try {
     names = fs.readdirSync(paths.dir);
@@ -74,10 +83,8 @@ function removeAbandonedTemps(paths: StatePaths): void {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith(base)) continue;
-    const match = /\.tmp-(\d+)-[a-z0-9]+$/.exec(name);
-    if (!match) continue;
-    const pid = Number(match[1]);
+    const pid = tempOwner(paths, name);
+    if (pid === undefined) continue;
     let alive = pid === process.pid;
     if (!alive) {
       try {

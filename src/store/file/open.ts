@@ -10,8 +10,10 @@ import { OmsError } from '../../core/errors.js';
 import { Ledger, recordKeys, type OperationRecord } from '../../core/ledger.js';
 import type { Convention } from '../../core/types.js';
 import { fsyncDir, ioError, replaceFile } from '../durable.js';
-import { corrupt, encodeHeader, JournalBlocks, readHeader, scanCommitted, scanJournal, type JournalHeader } from '../journal.js';
+import { corrupt, encodeHeader, JournalBlocks, readHeader, readRange, scanCommitted, scanJournal, type JournalHeader } from '../journal.js';
 import { FileIndex, MemoryIndex } from '../key-index.js';
+import { openStateFile } from '../safe-open.js';
+import { checkSnapshot } from '../snapshot-check.js';
 import { discardRows, restoreOrders, snapshotOf, SNAPSHOT_SCHEMA, type SnapshotDocument } from '../snapshot.js';
 import { newOpId, type FileContext, type Loaded } from './context.js';
 
@@ -39,11 +41,15 @@ export class FileState {
     return this.loaded;
   }
 
-  /** Loads or catches up; retries a reader whose view raced a writer. */
-  refresh(writable: boolean): Loaded | undefined {
+  /**
+   * Loads or catches up; retries a reader whose view raced a writer. A
+   * long-lived store reads what others appended without blocking (a first
+   * load, or a reload after damage or a rollback, still reads synchronously).
+   */
+  async refresh(writable: boolean): Promise<Loaded | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return this.refreshOnce(writable);
+        return await this.refreshOnce(writable);
       } catch (error) {
         this.close();
         const retry = !writable && error instanceof OmsError && error.code === 'STATE_CORRUPT' && attempt < READ_RETRIES;
@@ -111,7 +117,7 @@ export class FileState {
     }
   }
 
-  private refreshOnce(writable: boolean): Loaded | undefined {
+  private async refreshOnce(writable: boolean): Promise<Loaded | undefined> {
     const { paths } = this.ctx;
     const loaded = this.loaded;
     if (!loaded || this.stale || (writable && !loaded.writable)) return this.load(writable);
@@ -128,7 +134,12 @@ export class FileState {
       throw ioError(error, paths.journal, 'read');
     }
     if (size < loaded.end) return this.load(writable);
-    this.catchUp(loaded, size, writable);
+    if (size > loaded.end && this.ctx.options.longLived) {
+      const appended = await readRange(loaded.journalFd, loaded.end, size);
+      this.catchUp(loaded, loaded.end + appended.length, writable, appended);
+    } else {
+      this.catchUp(loaded, size, writable);
+    }
     return loaded;
   }
 
@@ -146,7 +157,7 @@ export class FileState {
     }
     let fd: number;
     try {
-      fd = fs.openSync(paths.journal, writable ? 'r+' : 'r');
+      fd = openStateFile(paths.journal, writable);
     } catch (error) {
       discardRows(snapshot);
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -176,6 +187,7 @@ export class FileState {
     }
     const ledger = new Ledger(snapshot.convention, newOpId, snapshot.counters);
     restoreOrders(ledger, snapshot, paths.snapshot);
+    checkSnapshot({ fd, journal: file, header, headerLength: length, file: paths.snapshot, snapshot, ledger });
     let index = FileIndex.open(paths.index, header.id, writable);
     if (index && index.header.coveredOffset > size) {
       index.close();
@@ -226,7 +238,7 @@ export class FileState {
     const { paths } = this.ctx;
     let fd: number;
     try {
-      fd = fs.openSync(paths.journal, 'r');
+      fd = openStateFile(paths.journal);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw ioError(error, paths.journal, 'read');
@@ -249,19 +261,29 @@ export class FileState {
    * between writes too, without the lock, when the tail may be another
    * process's write in flight.
    */
-  private catchUp(loaded: Loaded, size: number, mayCut: boolean): void {
+  private catchUp(loaded: Loaded, size: number, mayCut: boolean, preloaded?: Buffer): void {
     if (size <= loaded.end) return;
     const file = this.ctx.paths.journal;
-    const scan = scanJournal(loaded.journalFd, file, loaded.end, size, loaded.ledger.counters.seq, (record, offset) => {
-      try {
-        loaded.ledger.apply(record);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw corrupt(file, offset, `operation ${record.seq} does not apply to the state before it (${reason})`);
-      }
-      loaded.ledger.counters.seq = record.seq;
-      addKeys(loaded, record, offset);
-    });
+    const scan = scanJournal(
+      loaded.journalFd,
+      file,
+      loaded.end,
+      size,
+      loaded.ledger.counters.seq,
+      (record, offset) => {
+        try {
+          loaded.ledger.apply(record);
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          const damage = corrupt(file, offset, `operation ${record.seq} does not apply to the state before it (${reason})`);
+          throw new OmsError(damage.code, damage.message, damage.details, { cause: error });
+        }
+        loaded.ledger.counters.seq = record.seq;
+        addKeys(loaded, record, offset);
+      },
+      undefined,
+      preloaded,
+    );
     loaded.end = scan.end;
     if (scan.tornBytes > 0 && mayCut) {
       // Only a writer, holding the lock, may cut it: for a reader it may be a write in flight.

@@ -13,9 +13,10 @@ import type { Convention } from '../../core/types.js';
 import { stateMode } from '../durable.js';
 import { corrupt } from '../journal.js';
 import { readHolder, WriterLock } from '../lock.js';
-import { statePaths, type StatePaths } from '../paths.js';
+import type { StatePaths } from '../paths.js';
 import { readLinesBackward } from '../reverse-lines.js';
 import { openSnapshot, SNAPSHOT_SCHEMA } from '../snapshot.js';
+import { locateState } from '../state-location.js';
 import type { HistoryQuery, InitResult, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
 import { ledgerView } from '../view.js';
 import { FileArchive } from './archive.js';
@@ -36,7 +37,7 @@ export class FileStore implements StateStore {
     readonly location: string,
     options: StoreOptions = {},
   ) {
-    this.paths = statePaths(location);
+    this.paths = locateState(location);
     const counters: FileCounters = { commits: 0, operations: 0, fsyncs: 0, checkpoints: 0 };
     this.ctx = {
       paths: this.paths,
@@ -65,8 +66,8 @@ export class FileStore implements StateStore {
   // ---- reading -------------------------------------------------------------
 
   read(): Promise<StateView> {
-    return this.exclusive(() => {
-      const loaded = this.state.refresh(false);
+    return this.exclusive(async () => {
+      const loaded = await this.state.refresh(false);
       if (loaded) return ledgerView(loaded.ledger, this.archive);
       this.ctx.notice(`no state at ${this.paths.snapshot} yet; showing an empty one`);
       return ledgerView(emptyLedger(), this.archive);
@@ -93,8 +94,8 @@ export class FileStore implements StateStore {
   }
 
   status(): Promise<StateStatus> {
-    return this.exclusive(() => {
-      const loaded = this.state.refresh(false);
+    return this.exclusive(async () => {
+      const loaded = await this.state.refresh(false);
       const ledger = loaded?.ledger ?? emptyLedger();
       const size = (file: string): number => {
         try {
@@ -143,12 +144,12 @@ export class FileStore implements StateStore {
   }
 
   private async writeLocked<T>(work: (tx: Transaction) => Promise<T>, options: WriteOptions): Promise<T> {
-    let loaded = this.state.refresh(true);
+    let loaded = await this.state.refresh(true);
     const convention = options.convention ?? 'document';
     const created = !loaded;
     if (!loaded) {
       this.state.create(convention);
-      loaded = this.state.refresh(true)!;
+      loaded = (await this.state.refresh(true))!;
     }
     if (options.bulk) loaded.index?.loadFully();
     const atomic = options.atomic === true || options.dryRun === true;
@@ -163,7 +164,7 @@ export class FileStore implements StateStore {
       }
       tx.close(options.dryRun !== true);
       // After a rollback the memory state is ahead of the journal: never snapshot it.
-      if (!this.state.isStale) checkpointQuietly(this.ctx, loaded);
+      if (!this.state.isStale) await checkpointQuietly(this.ctx, loaded);
       return result;
     } finally {
       // A state is created by its first committed operation, not by a rejected one.
@@ -175,8 +176,8 @@ export class FileStore implements StateStore {
   async init(convention: Convention): Promise<InitResult> {
     const lock = await this.lock();
     try {
-      return await this.exclusive(() => {
-        const loaded = this.state.refresh(true);
+      return await this.exclusive(async () => {
+        const loaded = await this.state.refresh(true);
         if (loaded) {
           if (loaded.ledger.convention !== convention) {
             throw new OmsError(
@@ -203,6 +204,7 @@ export class FileStore implements StateStore {
       command: options.command ?? 'oms',
       mode: stateMode(this.paths.snapshot),
       ...(options.onWait ? { onWait: options.onWait } : {}),
+      onNotice: (message) => this.ctx.notice(message),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   }

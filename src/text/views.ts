@@ -1,17 +1,17 @@
 // Text for the domain's shapes (orders, fills, quotes, trades, books), shared
-// by the commands and the interactive mode so an order reads the same
-// wherever it is shown.
+// by the command line and prompt mode so an order reads the same wherever it
+// is shown.
 
-import { walksUp } from '../../core/convention.js';
-import { formatScaled, parsePrice } from '../../core/decimal.js';
-import type { QuoteView, TradeView } from '../../core/ledger.js';
-import type { BookView, Execution, Fill, Order, PriceLevelView } from '../../core/types.js';
-import type { CliContext } from '../context.js';
+import { walksUp } from '../core/convention.js';
+import { formatScaled, parsePrice } from '../core/decimal.js';
+import type { QuoteView, TradeView } from '../core/ledger.js';
+import type { BookView, Execution, Fill, Order, PriceLevelView } from '../core/types.js';
+import type { TextStyle } from './style.js';
 import { renderTable, type Column } from './table.js';
 
-export function describeOrder(ctx: CliContext, order: Order): string {
+export function describeOrder(style: TextStyle, order: Order): string {
   const source = order.source === null ? '' : ` from ${JSON.stringify(order.source)}`;
-  return `order ${order.orderId}: ${order.symbol} ${ctx.theme.side(order.side)} ${order.amount} @ ${order.price}${source}`;
+  return `order ${order.orderId}: ${order.symbol} ${style.theme.side(order.side)} ${order.amount} @ ${order.price}${source}`;
 }
 
 const ORDER_COLUMNS: Column[] = [
@@ -24,12 +24,12 @@ const ORDER_COLUMNS: Column[] = [
   { title: 'Accepted' },
 ];
 
-export function orderRow(ctx: CliContext, order: Order): string[] {
-  return [String(order.orderId), order.symbol, ctx.theme.side(order.side), String(order.amount), order.price, order.source ?? '', order.acceptedAt];
+export function orderRow(style: TextStyle, order: Order): string[] {
+  return [String(order.orderId), order.symbol, style.theme.side(order.side), String(order.amount), order.price, order.source ?? '', order.acceptedAt];
 }
 
-export function ordersTable(ctx: CliContext, orders: Order[]): Promise<string> {
-  return renderTable(ctx, ORDER_COLUMNS, orders.map((order) => orderRow(ctx, order)));
+export function ordersTable(style: TextStyle, orders: Order[]): Promise<string> {
+  return renderTable(style, ORDER_COLUMNS, orders.map((order) => orderRow(style, order)));
 }
 
 /** Fills grouped by price level: what a quote shows. */
@@ -51,13 +51,13 @@ function subtotal(price: string, amount: bigint): string {
   return formatScaled(BigInt(parsePrice(price)) * amount);
 }
 
-export async function executionText(ctx: CliContext, title: string, execution: Execution): Promise<string> {
+export async function executionText(style: TextStyle, title: string, execution: Execution): Promise<string> {
   const lines = [title];
   if (execution.fills.length > 0) {
     const rows = levelFills(execution.fills).map((level) => [level.price, level.amount.toString(), String(level.orders), subtotal(level.price, level.amount)]);
     lines.push(
       await renderTable(
-        ctx,
+        style,
         [
           { title: 'Price', align: 'right' },
           { title: 'Amount', align: 'right' },
@@ -68,25 +68,25 @@ export async function executionText(ctx: CliContext, title: string, execution: E
       ),
     );
   }
-  const short = execution.partial ? ctx.theme.warn(` (partial: ${execution.filled} of ${execution.requested})`) : '';
-  lines.push(`Total: ${ctx.theme.heading(execution.total)} for ${execution.filled}${short}`);
+  const short = execution.partial ? style.theme.warn(` (partial: ${execution.filled} of ${execution.requested})`) : '';
+  lines.push(`Total: ${style.theme.heading(execution.total)} for ${execution.filled}${short}`);
   return lines.join('\n');
 }
 
-export function quoteText(ctx: CliContext, quote: QuoteView): Promise<string> {
+export function quoteText(style: TextStyle, quote: QuoteView): Promise<string> {
   const client = quote.client === null ? '' : ` for ${JSON.stringify(quote.client)}`;
-  return executionText(ctx, `Quote ${quote.quoteId}${client}: ${quote.symbol} ${ctx.theme.side(quote.side)} ${quote.requested}`, quote).then(
+  return executionText(style, `Quote ${quote.quoteId}${client}: ${quote.symbol} ${style.theme.side(quote.side)} ${quote.requested}`, quote).then(
     (text) => `${text}\nExpires at ${quote.expiresAt}. To trade it: oms trade --quote ${quote.quoteId}`,
   );
 }
 
-export async function tradeText(ctx: CliContext, trade: TradeView): Promise<string> {
+export async function tradeText(style: TextStyle, trade: TradeView): Promise<string> {
   const client = trade.client === null ? '' : ` for ${JSON.stringify(trade.client)}`;
   const quote = trade.quoteId === null ? '' : ` (quote ${trade.quoteId})`;
-  const head = `Trade ${trade.tradeId}${client}${quote}: ${trade.symbol} ${ctx.theme.side(trade.side)} ${trade.requested}`;
+  const head = `Trade ${trade.tradeId}${client}${quote}: ${trade.symbol} ${style.theme.side(trade.side)} ${trade.requested}`;
   const fills = trade.fills.length
     ? await renderTable(
-        ctx,
+        style,
         [
           { title: 'Order', align: 'right' },
           { title: 'Amount', align: 'right' },
@@ -95,27 +95,27 @@ export async function tradeText(ctx: CliContext, trade: TradeView): Promise<stri
         trade.fills.map((fill) => [String(fill.orderId), String(fill.amount), fill.price]),
       )
     : '';
-  const short = trade.partial ? ctx.theme.warn(` (partial: ${trade.filled} of ${trade.requested})`) : '';
-  return [head, fills, `Total: ${ctx.theme.heading(trade.total)} for ${trade.filled}${short}`].filter(Boolean).join('\n');
+  const short = trade.partial ? style.theme.warn(` (partial: ${trade.filled} of ${trade.requested})`) : '';
+  return [head, fills, `Total: ${style.theme.heading(trade.total)} for ${trade.filled}${short}`].filter(Boolean).join('\n');
 }
 
 function levelRows(levels: PriceLevelView[]): string[][] {
   return levels.map((level) => [level.price, level.amount, String(level.orderCount)]);
 }
 
-export async function bookText(ctx: CliContext, book: BookView, withOrders: boolean): Promise<string> {
-  const parts = [ctx.theme.heading(`${book.symbol} (${book.convention} convention)`)];
+export async function bookText(style: TextStyle, book: BookView, withOrders: boolean): Promise<string> {
+  const parts = [style.theme.heading(`${book.symbol} (${book.convention} convention)`)];
   for (const [side, levels] of [['Buy', book.buy], ['Sell', book.sell]] as const) {
     const ascending = walksUp(book.convention, side);
-    parts.push(`${ctx.theme.side(side, `${side} side`)} ${ctx.theme.dim(ascending ? '(lowest price first)' : '(highest price first)')}`);
+    parts.push(`${style.theme.side(side, `${side} side`)} ${style.theme.dim(ascending ? '(lowest price first)' : '(highest price first)')}`);
     if (levels.length === 0) {
-      parts.push(ctx.theme.dim('  (empty)'));
+      parts.push(style.theme.dim('  (empty)'));
     } else if (withOrders) {
-      parts.push(await ordersTable(ctx, levels.flatMap((level) => level.orders ?? [])));
+      parts.push(await ordersTable(style, levels.flatMap((level) => level.orders ?? [])));
     } else {
       parts.push(
         await renderTable(
-          ctx,
+          style,
           [
             { title: 'Price', align: 'right' },
             { title: 'Amount', align: 'right' },

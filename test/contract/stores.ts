@@ -1,0 +1,28 @@
+// The stores the contract suite runs on (SPEC §8): a new store is done when
+// the suite passes on it. Adding one is one entry here: a name, and how to
+// make a fresh empty state for it (a location openStore accepts) and remove
+// it again. Entries may add store options; the suite adds its own clock.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { StoreOptions } from '../../src/store/store.js';
+
+export interface ContractStore {
+  name: string;
+  /** Options every store of this entry is opened with. */
+  options?: StoreOptions;
+  /** A location with no state yet, and how to remove whatever was made there. */
+  create(): Promise<{ location: string; cleanup(): Promise<void> }>;
+}
+
+function tempFileState(): Promise<{ location: string; cleanup(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oms-contract-'));
+  return Promise.resolve({ location: path.join(dir, 'state.json'), cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) });
+}
+
+export const CONTRACT_STORES: ContractStore[] = [
+  { name: 'file', create: tempFileState },
+  // As `oms serve` opens it: lookups never block (a different code path).
+  { name: 'file (long-lived)', options: { longLived: true }, create: tempFileState },
+];
