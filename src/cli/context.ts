@@ -7,7 +7,7 @@ import { OmsError } from '../core/errors.js';
 import { parseOpId } from '../core/fields.js';
 import { Oms } from '../app/oms.js';
 import { resolveStatePath } from '../store/paths.js';
-import type { OutputStream, TextStyle } from '../text/style.js';
+import { terminalWidth, type OutputStream, type TextStyle } from '../text/style.js';
 import { colorLevel, loadTheme, type Theme } from '../text/theme.js';
 
 export type { OutputStream } from '../text/style.js';
@@ -48,6 +48,7 @@ export class CliContext implements TextStyle {
   readonly theme: Theme;
   /** Tables get borders only for a person at a terminal. */
   readonly decorated: boolean;
+  readonly width: number | undefined;
   readonly statePath: string;
   readonly lockTimeoutMs: number;
   private readonly rawOpId: string | undefined;
@@ -75,6 +76,7 @@ export class CliContext implements TextStyle {
     const isTTY = io.stdout.isTTY === true;
     this.theme = theme;
     this.decorated = isTTY && io.env['TERM'] !== 'dumb';
+    this.width = terminalWidth(io.stdout);
     this.statePath = resolveStatePath(globals.state, io.env);
     this.lockTimeoutMs = parseLockTimeout(globals.lockTimeout);
     this.rawOpId = globals.opId;

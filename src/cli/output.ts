@@ -3,11 +3,13 @@
 // has decided everything.
 
 import type { CliContext } from './context.js';
+import { print, type Printable } from '../text/print.js';
 
 export interface CommandOutput {
   /** The --json document; undefined when the command already wrote its data (CSV to stdout). */
   json: unknown;
-  text(ctx: CliContext): string | Promise<string>;
+  /** A string, or lines produced as they are printed (long lists). */
+  text(ctx: CliContext): Printable | Promise<Printable>;
   /** A finding rather than a failure that still exits non-zero (doctor on a damaged state: 4). */
   exitCode?: number;
 }
@@ -18,6 +20,5 @@ export async function emit(ctx: CliContext, output: CommandOutput): Promise<void
     ctx.io.stdout.write(`${JSON.stringify(output.json)}\n`);
     return;
   }
-  const text = await output.text(ctx);
-  if (text !== '') ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  await print(ctx.io.stdout, await output.text(ctx), ctx.signal);
 }

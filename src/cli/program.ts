@@ -5,6 +5,8 @@
 import { Argument, Command, Option } from 'commander';
 import type { CommandOutput } from './output.js';
 import type { CliContext } from './context.js';
+import { CONVENTIONS_HELP } from '../text/convention.js';
+import { HELP_TOPICS } from '../text/help-topics.js';
 
 export type CommandRunner<T> = (options: T, ctx: CliContext) => Promise<CommandOutput>;
 
@@ -34,13 +36,19 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--op-id <id>', 'operation id for this mutation: rerunning with the same id changes nothing twice')
     .option('--lock-timeout <seconds>', 'how long a writer waits for the state lock', '10')
     .showSuggestionAfterError(true)
-    .showHelpAfterError('(run oms --help for usage)')
+    // Ours, below: it also knows the reference topics.
+    .helpCommand(false)
     .addHelpText(
       'after',
       `
 Exit codes: 0 done (also a replay), 1 internal error, 2 usage or invalid argument,
 3 rejected (unknown order, duplicate id, liquidity, quote, op-id conflict),
 4 state unusable, 5 state locked, 6 import data invalid, 130/143 interrupted.
+
+${CONVENTIONS_HELP}
+
+Reference: oms help ${Object.keys(HELP_TOPICS).join(' | ')}
+Shell completion: eval "$(oms completion bash)" (or zsh; fish: oms completion fish | source)
 ${examples('oms add 1 JPM buy 20 20', 'oms quote JPM buy 22 --client acme', 'oms --json trade --quote 1', 'oms book JPM')}`,
     );
 
@@ -57,9 +65,14 @@ ${examples('oms add 1 JPM buy 20 20', 'oms quote JPM buy 22 --client acme', 'oms
   program
     .command('init')
     .description('create a state, choosing the pricing convention (it never changes)')
-    .addOption(new Option('--convention <name>', 'document: a request walks its own side; market: it walks the opposite side').choices(['document', 'market']).default('document'))
-    .addHelpText('after', examples('oms init', 'oms --state desk.json init --convention market'))
-    .action(action(async () => (await import('./commands/init.js')).runInit, (_args, o) => ({ convention: o['convention'] as string })));
+    .addOption(
+      new Option('--convention <name>', 'document: a request walks its own side; market: it walks the opposite side (default: document; on an existing state: its own)').choices([
+        'document',
+        'market',
+      ]),
+    )
+    .addHelpText('after', `${examples('oms init', 'oms --state desk.json init --convention market')}\n${CONVENTIONS_HELP}\n`)
+    .action(action(async () => (await import('./commands/init.js')).runInit, (_args, o) => (o['convention'] === undefined ? {} : { convention: o['convention'] as string })));
 
   program
     .command('add')
@@ -114,7 +127,7 @@ a pure decrease keeps its place.\n`)
     .argument('<side>')
     .argument('<amount>')
     .option('--partial', 'price what is available instead of failing')
-    .addHelpText('after', examples('oms price JPM buy 22', 'oms --json price JPM buy 1000 --partial'))
+    .addHelpText('after', `${examples('oms price JPM buy 22', 'oms --json price JPM buy 1000 --partial')}\nWhich side a request walks depends on the state's convention:\n${CONVENTIONS_HELP}\n`)
     .action(
       action(async () => (await import('./commands/price.js')).runPrice, ([symbol, side, amount], o) => ({
         symbol: symbol!,
@@ -238,11 +251,15 @@ Trades are not naturally idempotent: scripts pass --op-id, or trade a quote
     .option('--continue-on-error', 'apply the good rows, report the bad ones')
     .option('--rejects <file>', 'with --continue-on-error: write the bad rows here, with an error column')
     .option('--batch <name>', 'batch name for the rows\' operation ids (default: the file\'s base name)')
+    .option('--ignore-columns <names>', 'comma-separated header names of extra columns to skip (a spreadsheet\'s own)')
+    .option('--decimal-comma', 'prices are written 25,125 (a spreadsheet from a comma-decimal locale; usually a ; delimited file)')
     .addHelpText(
       'after',
-      `${examples('oms import orders.csv', 'oms import - < orders.csv', 'oms import daily.csv --batch 2026-11-25', 'oms import big.csv --continue-on-error --rejects bad.csv')}
-Columns (header required, any order, any case): action (add|modify|remove|trade,
-default add), order_id, symbol, side, amount, price, source, client, op_id.
+      `${examples('oms import orders.csv', 'oms import - < orders.csv', 'oms import daily.csv --batch 2026-11-25', 'oms import big.csv --continue-on-error --rejects bad.csv', 'oms import export.csv --decimal-comma --ignore-columns "Trader, Notes"')}
+Columns (header required, any order; names match whatever their case, spaces and
+punctuation, so "Order ID" is order_id): action (add|modify|remove|trade, default
+add), order_id, symbol, side, amount, price, source, client, op_id. Other columns
+are refused unless named in --ignore-columns; see oms help csv.
 Re-importing a file changes nothing; rows appended since apply. A daily file with
 the same name whose rows repeat yesterday's trades needs --batch or op_id cells.\n`,
     )
@@ -253,6 +270,8 @@ the same name whose rows repeat yesterday's trades needs --batch or op_id cells.
         continueOnError: o['continueOnError'] === true,
         ...(o['rejects'] !== undefined ? { rejects: o['rejects'] as string } : {}),
         ...(o['batch'] !== undefined ? { batch: o['batch'] as string } : {}),
+        ...(o['ignoreColumns'] !== undefined ? { ignoreColumns: o['ignoreColumns'] as string } : {}),
+        decimalComma: o['decimalComma'] === true,
       })),
     );
 
@@ -310,6 +329,35 @@ the same name whose rows repeat yesterday's trades needs --batch or op_id cells.
     .description('guided prompt mode (also bare `oms` on a terminal)')
     .addHelpText('after', examples('oms interactive', 'oms --state desk.json'))
     .action(action(async () => (await import('./commands/interactive.js')).runInteractive, () => ({})));
+
+  program.commandsGroup('Help:');
+  program
+    .command('completion')
+    .description('shell completion script: commands, options, symbols and order ids from the state')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      `${examples('eval "$(oms completion bash)"    # in ~/.bashrc', 'eval "$(oms completion zsh)"     # in ~/.zshrc', 'oms completion fish > ~/.config/fish/completions/oms.fish')}
+Symbols and order ids are read from the state named by --state on the line being
+completed (else $OMS_STATE, else ./oms-state.json).\n`,
+    )
+    .action(action(async () => (await import('./commands/completion.js')).runCompletion, ([shell]) => ({ shell: shell!, program })));
+
+  program
+    .command('help')
+    .description('help for a command, or a reference topic: ' + Object.keys(HELP_TOPICS).join(', '))
+    .argument('[topic]', `a command, or one of: ${Object.entries(HELP_TOPICS).map(([name, topic]) => `${name} (${topic.summary})`).join('; ')}`)
+    .addHelpText('after', examples('oms help exit-codes', 'oms help csv', 'oms help add'))
+    .action(action(async () => (await import('./commands/help.js')).runHelp, ([topic]) => ({ ...(topic !== undefined ? { topic } : {}), program })));
+
+  // What the completion scripts call for symbols and order ids (not for people).
+  program
+    .command('__complete', { hidden: true })
+    .argument('<kind>')
+    .argument('[prefix]')
+    .action(
+      action(async () => (await import('./commands/complete.js')).runComplete, ([kind, prefix]) => ({ kind: kind!, ...(prefix !== undefined ? { prefix } : {}) })),
+    );
 
   return program;
 }

@@ -13,7 +13,7 @@ import type { Batch, Oms } from '../app/oms.js';
 import { isRejection, OmsError, type Problem } from '../core/errors.js';
 import type { Order } from '../core/types.js';
 import type { StateView } from '../store/store.js';
-import { readHeader, type Column, type Header } from './columns.js';
+import { readHeader, type Column } from './columns.js';
 import { CsvInput } from './input.js';
 import { RowOpIds } from './op-ids.js';
 import type { CellProblem } from './problems.js';
@@ -33,6 +33,10 @@ export interface ImportRequest {
   continueOnError: boolean;
   /** With continueOnError: where the rows that were not applied go. */
   rejects?: string;
+  /** Extra columns to skip (a spreadsheet's own), by header name. */
+  ignoreColumns?: string[];
+  /** Prices are written with a decimal comma (a comma-decimal locale's spreadsheet). */
+  decimalComma?: boolean;
 }
 
 export interface ImportHooks {
@@ -79,11 +83,11 @@ export async function importCsv(app: Oms, request: ImportRequest, hooks: ImportH
   const first = await batches.next();
   const [headerRecord, ...firstRows] = first.done ? [] : first.value;
   if (!headerRecord) throw problems.fatal(1, 'header', 'the file is empty: the first line must be a header naming the columns');
-  const header = readHeader(headerRecord.cells, problems);
+  const header = readHeader(headerRecord.cells, problems, { ignore: request.ignoreColumns ?? [] });
   if (!header) throw problems.error(`${request.file}: the header is not an import header; nothing was imported`);
 
   const rejects = request.rejects === undefined ? undefined : RejectsFile.open(request.rejects, header, reader.delimiter, input.bom);
-  const run = new BatchRun(header, new RowOpIds(batch), problems, rejects, progress, hooks.signal, input);
+  const run = new BatchRun(new RowReader(header, { decimalComma: request.decimalComma === true }), new RowOpIds(batch), problems, rejects, progress, hooks.signal, input);
   const work = async (tx: Batch): Promise<void> => {
     await run.rows(tx, firstRows);
     for (let next = await batches.next(); !next.done; next = await batches.next()) await run.rows(tx, next.value);
@@ -125,19 +129,16 @@ class BatchRun {
   replayed = 0;
   unchanged = 0;
   rejected = 0;
-  private readonly rowReader: RowReader;
 
   constructor(
-    header: Header,
+    private readonly rowReader: RowReader,
     private readonly opIds: RowOpIds,
     private readonly problems: ProblemList,
     private readonly rejects: RejectsFile | undefined,
     private readonly progress: ImportProgress | undefined,
     private readonly signal: AbortSignal,
     private readonly input: CsvInput,
-  ) {
-    this.rowReader = new RowReader(header);
-  }
+  ) {}
 
   async rows(tx: Batch, records: CsvRecord[]): Promise<void> {
     for (const record of records) {

@@ -3,7 +3,9 @@
 // anything is applied, as is a file without an action column that lacks a
 // column every add needs. `error` (what --rejects writes) is ignored, and
 // so is a column with no name whose cells are empty (a spreadsheet's stray
-// trailing delimiter).
+// trailing delimiter). Names match whatever their spaces, case and
+// punctuation (a spreadsheet's `Order ID` is order_id), and columns named in
+// `ignore` (--ignore-columns) are skipped whatever they hold.
 
 import type { ProblemList } from './problems.js';
 
@@ -15,7 +17,17 @@ export const ERROR_COLUMN = 'error';
 /** What an add needs: without an action column every row is an add. */
 const ADD_COLUMNS: Column[] = ['order_id', 'symbol', 'side', 'amount', 'price'];
 
-const KNOWN = new Set<string>(COLUMNS);
+/** A header name as compared: `Order ID`, `order-id` and `ORDER_ID` are one name. */
+export function columnKey(name: string): string {
+  return name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+const KNOWN = new Map<string, Column>(COLUMNS.map((column) => [columnKey(column), column]));
+
+export interface HeaderOptions {
+  /** Names of extra columns to skip (compared as header names are). */
+  ignore?: string[];
+}
 
 export class Header {
   /** Cell index of each known column, -1 when absent. */
@@ -45,24 +57,34 @@ export class Header {
 }
 
 /** Reads the header; adds problems for what is wrong with it and returns undefined then. */
-export function readHeader(cells: string[], problems: ProblemList): Header | undefined {
+export function readHeader(cells: string[], problems: ProblemList, options: HeaderOptions = {}): Header | undefined {
   const found: string[] = [];
   const at: Partial<Record<Column, number>> = {};
   const unnamed: number[] = [];
   let errorColumn = -1;
+  const ignore = new Set((options.ignore ?? []).map(columnKey));
+  const keys = cells.map(columnKey);
+  for (const name of options.ignore ?? []) {
+    if (!keys.includes(columnKey(name))) found.push(`ignore-columns: ${JSON.stringify(name)} is not a column of this file (its columns: ${cells.join(', ')})`);
+  }
   cells.forEach((cell, index) => {
-    const name = cell.toLowerCase();
-    if (name === '') {
+    const key = keys[index] as string;
+    const column = KNOWN.get(key);
+    if (ignore.has(key) && key !== '') {
+      // Skipped: neither checked nor used.
+    } else if (cell === '') {
       unnamed.push(index);
-    } else if (name === ERROR_COLUMN) {
+    } else if (key === ERROR_COLUMN) {
       if (errorColumn >= 0) found.push(`column ${JSON.stringify(cell)} appears twice`);
       errorColumn = index;
-    } else if (!KNOWN.has(name)) {
-      found.push(`unknown column ${JSON.stringify(cell)}: the columns are ${COLUMNS.join(', ')} (and error, which is ignored)`);
-    } else if (at[name as Column] !== undefined) {
+    } else if (column === undefined) {
+      found.push(
+        `unknown column ${JSON.stringify(cell)}: the columns are ${COLUMNS.join(', ')} (and error, which is ignored); to skip a column of your own, name it in --ignore-columns`,
+      );
+    } else if (at[column] !== undefined) {
       found.push(`column ${JSON.stringify(cell)} appears twice`);
     } else {
-      at[name as Column] = index;
+      at[column] = index;
     }
   });
   if (Object.keys(at).length === 0 && errorColumn < 0) {

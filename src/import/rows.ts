@@ -18,6 +18,11 @@ import type { CellProblem } from './problems.js';
 export const ACTIONS = ['add', 'modify', 'remove', 'trade'] as const;
 export type Action = (typeof ACTIONS)[number];
 
+export interface RowOptions {
+  /** Prices use a decimal comma (--decimal-comma). */
+  decimalComma?: boolean;
+}
+
 export interface RowRequest {
   command: Command;
   /** The row's op_id cell, when it has one. */
@@ -66,7 +71,10 @@ export class RowReader {
   /** For each action, the cells that must be empty: other actions' columns and unnamed ones. */
   private readonly mustBeEmpty: Record<Action, number[]>;
 
-  constructor(private readonly header: Header) {
+  constructor(
+    private readonly header: Header,
+    private readonly options: RowOptions = {},
+  ) {
     const entries = ACTIONS.map((action) => {
       const allowed = new Set<Column>(['action', 'op_id', ...RULES[action].map((cellRule) => cellRule.column)]);
       const empty = COLUMNS.filter((column) => !allowed.has(column) && header.has(column)).map((column) => header.at[column]);
@@ -75,7 +83,9 @@ export class RowReader {
     this.mustBeEmpty = Object.fromEntries(entries) as Record<Action, number[]>;
   }
 
-  read(cells: string[]): RowResult {
+  read(given: string[]): RowResult {
+    const cells = this.options.decimalComma ? this.decimalComma(given) : given;
+    if (!Array.isArray(cells)) return { problems: [cells] };
     const action = this.action(cells);
     if (typeof action !== 'string') return { problems: [action] };
     if (this.clean(action, cells)) {
@@ -87,6 +97,23 @@ export class RowReader {
     }
     const problems = this.problems(action, cells);
     return { problems: problems.length > 0 ? problems : [{ field: 'row', message: 'is not a valid row' }] };
+  }
+
+  /**
+   * The price cell with its decimal comma made a point. A point there is a
+   * thousands separator, which could be a typo'd decimal point just as well:
+   * refused, never guessed.
+   */
+  private decimalComma(cells: string[]): string[] | CellProblem {
+    const at = this.header.at.price;
+    const value = at < 0 ? undefined : cells[at];
+    if (value === undefined || !value.includes(',') && !value.includes('.')) return cells;
+    if (value.includes('.')) {
+      return { field: 'price', message: `${JSON.stringify(value)}: with --decimal-comma the decimal mark is "," and a "." would be a thousands separator, which is not taken: write the price without it` };
+    }
+    const converted = [...cells];
+    converted[at] = value.replace(',', '.');
+    return converted;
   }
 
   private action(cells: string[]): Action | CellProblem {
@@ -197,6 +224,8 @@ function cellProblem(column: Column, value: string, check: CellRule['check']): C
 /** Why a number a spreadsheet wrote is not taken as it looks. */
 function spreadsheetHint(value: string): string {
   if (SCIENTIFIC.test(value)) return '; a spreadsheet wrote it in scientific notation, which may have lost digits: format the column as text or a plain number and export again';
-  if (value.includes(',')) return '; the comma is a spreadsheet\'s thousands separator or decimal comma: write plain digits, with "." before any decimals';
+  if (value.includes(',')) {
+    return '; the comma is a spreadsheet\'s thousands separator or decimal comma: write plain digits, with "." before any decimals (or, for a file from a comma-decimal locale, import it with --decimal-comma)';
+  }
   return '';
 }

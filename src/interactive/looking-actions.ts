@@ -15,17 +15,17 @@ export async function showBook(session: Session): Promise<void> {
   }
   const symbol = await session.term.search(symbolQuestion(view, 'Book of symbol', 'no orders for this symbol yet'));
   const book = await (await session.ctx.app()).book({ symbol, orders: true });
-  session.show(await bookText(session.ctx, book, true));
+  await session.print(bookText(session.ctx, book, true));
 }
 
 export async function showOrders(session: Session): Promise<void> {
-  session.show(await ordersText(session.ctx, await (await session.ctx.app()).orders()));
+  await session.print(ordersText(session.ctx, await (await session.ctx.app()).orders()));
 }
 
 export async function showTrades(session: Session): Promise<void> {
-  session.show(await tradesText(session.ctx, await (await session.ctx.app()).trades()));
+  await session.print(tradesText(session.ctx, await (await session.ctx.app()).trades()));
 }
 
 export async function showStatus(session: Session): Promise<void> {
-  session.show(await statusText(session.ctx, await (await session.ctx.app()).status()));
+  session.show(statusText(session.ctx, await (await session.ctx.app()).status()));
 }

@@ -9,6 +9,7 @@ import type { OmsError } from '../core/errors.js';
 import type { Outcome } from '../core/ledger.js';
 import type { StateView } from '../store/store.js';
 import type { OutputStream, TextStyle } from '../text/style.js';
+import { print, type Printable } from '../text/print.js';
 import type { Terminal } from './terminal.js';
 
 /** What the caller (the command line) hands prompt mode. */
@@ -42,6 +43,11 @@ export class Session {
   /** A result, on stdout like a subcommand's. */
   show(text: string): void {
     if (text !== '') this.ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** A list, which may be long: printed as it is rendered, stopped by a signal. */
+  print(text: Printable): Promise<void> {
+    return print(this.ctx.io.stdout, text, this.ctx.signal);
   }
 
   /** A rejection, shown inline where the prompts are; the menu goes on. */

@@ -166,6 +166,15 @@ export class Terminal {
       if (key?.ctrl === true && key.name === 'd') cancel.abort('Ctrl-D');
       else if (escapable && key?.name === 'escape') cancel.abort('Esc');
     };
+    // The menu's select takes any key it does not know (Esc among them) as
+    // the start of a search for a name, and an empty search matches the first
+    // entry: Esc there must keep the cursor where it is. Key events are one
+    // object for every listener, so running first and calling Esc a backspace
+    // (which the select reads as "clear the search") does that.
+    const keepPlace = (_text: unknown, key: Keypress | undefined): void => {
+      if (key?.name === 'escape') key.name = 'backspace';
+    };
+    if (!escapable) this.keys.prependListener('keypress', keepPlace);
     const answer = prompt({
       input: this.keys,
       output: new PromptOutput(this.output),
@@ -186,6 +195,7 @@ export class Terminal {
     } finally {
       clearImmediate(listen);
       this.keys.removeListener('keypress', onKeypress);
+      this.keys.removeListener('keypress', keepPlace);
     }
   }
 }

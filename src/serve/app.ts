@@ -61,7 +61,8 @@ export function buildApp(options: AppOptions): OmsApp {
   let draining = false;
 
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    // Fastify's own info lines ("Server listening at") would repeat ours.
+    loggerInstance: logger.child({}, { level: 'warn' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { allowUnionTypes: true, removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, verbose: true } },

@@ -16,6 +16,8 @@ import { openStateFile, readStateFile } from './safe-open.js';
 import { locateState } from './state-location.js';
 import { parseSnapshot, restoreOrders, snapshotOf, type Snapshot, type SnapshotDocument } from './snapshot.js';
 
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 export type Severity = 'ok' | 'note' | 'damage';
 
 export interface Finding {
@@ -173,7 +175,7 @@ function checkIndex(paths: StatePaths, fd: number, walk: JournalWalk, findings: 
         message: `${missing} keys are missing, so replays of those operations would not be recognised: delete ${paths.index} (it is rebuilt from the journal by the next command that writes) or salvage`,
       });
     }
-    else findings.push({ severity: 'ok', part: 'index', file: paths.index, message: `${index.header.count} keys, up to date to byte ${covered}` });
+    else findings.push({ severity: 'ok', part: 'index', file: paths.index, message: `${plural(index.header.count, 'key')}, up to date to byte ${covered}` });
   } finally {
     index.close();
   }
@@ -206,7 +208,7 @@ export function diagnose(location: string): DoctorReport {
       snapshot = parseSnapshot(readStateFile(paths.snapshot), paths.snapshot);
       snapshotLedger = new Ledger(snapshot.convention, noOpId, snapshot.counters);
       restoreOrders(snapshotLedger, snapshot, paths.snapshot);
-      findings.push({ severity: 'ok', part: 'snapshot', file: paths.snapshot, message: `schema ${snapshot.schema}, ${snapshot.orders.length} live orders, up to operation ${snapshot.counters.seq}` });
+      findings.push({ severity: 'ok', part: 'snapshot', file: paths.snapshot, message: `schema ${snapshot.schema}, ${plural(snapshot.orders.length, 'live order')} in the snapshot as of operation ${snapshot.counters.seq} (the journal holds what came after)` });
       if (snapshot.sha256 === undefined) {
         findings.push({ severity: 'note', part: 'snapshot', file: paths.snapshot, message: 'no checksum (written before checksums): it is checked against the journal on every open until the next write adds one' });
       }
@@ -242,10 +244,10 @@ export function diagnose(location: string): DoctorReport {
     if (walk.damage) {
       const finding = errorFinding('journal', walk.damage);
       if (finding.byte !== undefined) finding.line = lineOfByte(fd, finding.byte);
-      finding.message += `; ${walk.records} operations before it read cleanly`;
+      finding.message += `; ${plural(walk.records, 'operation')} before it read cleanly`;
       findings.push(finding);
     } else {
-      findings.push({ severity: 'ok', part: 'journal', file: paths.journal, message: `${walk.records} operations, up to operation ${walk.seq}, ${walk.end} bytes` });
+      findings.push({ severity: 'ok', part: 'journal', file: paths.journal, message: `${plural(walk.records, 'operation')}, up to operation ${walk.seq}, ${walk.end} bytes` });
     }
     if (walk.tornBytes > 0 && !walk.damage) {
       findings.push({

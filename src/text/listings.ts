@@ -8,22 +8,24 @@ import type { Order } from '../core/types.js';
 import type { StateStatus } from '../store/store.js';
 import type { HistoryEntry } from '../app/oms.js';
 import type { TextStyle } from './style.js';
-import { renderTable } from './table.js';
-import { ordersTable } from './views.js';
+import { conventionRule } from './convention.js';
+import type { Printable } from './print.js';
+import { renderTable, tableText } from './table.js';
+import { ordersLines, ordersTable } from './views.js';
 
-export function ordersText(style: TextStyle, orders: Order[]): string | Promise<string> {
-  return orders.length === 0 ? style.theme.dim('no live orders') : ordersTable(style, orders);
+export function ordersText(style: TextStyle, orders: Order[]): Printable {
+  return orders.length === 0 ? style.theme.dim('no live orders') : ordersLines(style, orders);
 }
 
-export async function orderStatusText(style: TextStyle, found: OrderStatus): Promise<string> {
-  const table = await ordersTable(style, [found.order]);
+export function orderStatusText(style: TextStyle, found: OrderStatus): string {
+  const table = ordersTable(style, [found.order]);
   if (found.status === 'live') return `${table}\nStatus: ${style.theme.good('live')}`;
   return `${table}\nStatus: ${style.theme.warn(found.status)}: ${found.how}`;
 }
 
-export function tradesText(style: TextStyle, trades: TradeView[]): string | Promise<string> {
+export function tradesText(style: TextStyle, trades: TradeView[]): Printable {
   if (trades.length === 0) return style.theme.dim('no trades');
-  return renderTable(
+  return tableText(
     style,
     [
       { title: 'Trade', align: 'right' },
@@ -82,21 +84,21 @@ export function summarizeResult(result: Result): string {
   }
 }
 
-export function historyText(style: TextStyle, entries: HistoryEntry[]): string | Promise<string> {
+export function historyText(style: TextStyle, entries: HistoryEntry[]): Printable {
   if (entries.length === 0) return style.theme.dim('no operations yet');
-  return renderTable(
+  return tableText(
     style,
     [{ title: 'Seq', align: 'right' }, { title: 'Time' }, { title: 'Op id' }, { title: 'Command' }, { title: 'Result' }],
     entries.map((entry) => [String(entry.seq), entry.at, entry.opId, summarizeCommand(entry.command), summarizeResult(entry.result)]),
   );
 }
 
-export function statusText(style: TextStyle, status: StateStatus): Promise<string> {
+export function statusText(style: TextStyle, status: StateStatus): string {
   const rows = [
     ['State', status.location],
     ['Exists', status.exists ? 'yes' : 'no (an empty state is shown)'],
     ['Schema', status.schema === null ? '-' : String(status.schema)],
-    ['Convention', status.convention],
+    ['Convention', `${status.convention} (${conventionRule(status.convention).replace(/^\w+ convention: /, '')})`],
     ['Created', status.createdAt ?? '-'],
     ['Last operation', String(status.seq)],
     ['Operations', String(status.operations)],

@@ -2,12 +2,14 @@
 // by the command line and prompt mode so an order reads the same wherever it
 // is shown.
 
-import { walksUp } from '../core/convention.js';
+import { walkedSide, walksUp } from '../core/convention.js';
 import { formatScaled, parsePrice } from '../core/decimal.js';
 import type { QuoteView, TradeView } from '../core/ledger.js';
 import type { BookView, Execution, Fill, Order, PriceLevelView } from '../core/types.js';
+import { lines, type Lines } from './print.js';
 import type { TextStyle } from './style.js';
-import { renderTable, type Column } from './table.js';
+import { renderTable, tableLines, type Column } from './table.js';
+import { displayWidth } from './width.js';
 
 export function describeOrder(style: TextStyle, order: Order): string {
   const source = order.source === null ? '' : ` from ${JSON.stringify(order.source)}`;
@@ -28,8 +30,35 @@ export function orderRow(style: TextStyle, order: Order): string[] {
   return [String(order.orderId), order.symbol, style.theme.side(order.side), String(order.amount), order.price, order.source ?? '', order.acceptedAt];
 }
 
-export function ordersTable(style: TextStyle, orders: Order[]): Promise<string> {
-  return renderTable(style, ORDER_COLUMNS, orders.map((order) => orderRow(style, order)));
+function* orderRows(style: TextStyle, orders: Iterable<Order>): Generator<string[]> {
+  for (const order of orders) yield orderRow(style, order);
+}
+
+/** The widest id, symbol, amount, price and source of the whole list: one cheap pass, no rendering. */
+function orderColumns(orders: Order[]): Column[] {
+  const widest = [0, 0, 0, 0, 0, 0, 0];
+  for (const order of orders) {
+    widest[0] = Math.max(widest[0] as number, String(order.orderId).length);
+    widest[1] = Math.max(widest[1] as number, order.symbol.length);
+    widest[3] = Math.max(widest[3] as number, String(order.amount).length);
+    widest[4] = Math.max(widest[4] as number, order.price.length);
+    if (order.source !== null) widest[5] = Math.max(widest[5] as number, displayWidth(order.source));
+  }
+  return ORDER_COLUMNS.map((column, i) => ({ ...column, width: widest[i] as number }));
+}
+
+function orderLines(style: TextStyle, orders: Order[]): Generator<string> {
+  return tableLines(style, orderColumns(orders), orderRows(style, orders));
+}
+
+/** A few orders as one string. */
+export function ordersTable(style: TextStyle, orders: Order[]): string {
+  return Array.from(orderLines(style, orders)).join('\n');
+}
+
+/** Any number of orders (100k and more), rendered as they are printed. */
+export function ordersLines(style: TextStyle, orders: Order[]): Lines {
+  return lines(orderLines(style, orders));
 }
 
 /** Fills grouped by price level: what a quote shows. */
@@ -103,28 +132,30 @@ function levelRows(levels: PriceLevelView[]): string[][] {
   return levels.map((level) => [level.price, level.amount, String(level.orderCount)]);
 }
 
-export async function bookText(style: TextStyle, book: BookView, withOrders: boolean): Promise<string> {
-  const parts = [style.theme.heading(`${book.symbol} (${book.convention} convention)`)];
+function* bookLines(style: TextStyle, book: BookView, withOrders: boolean): Generator<string> {
+  yield style.theme.heading(`${book.symbol} (${book.convention} convention)`);
   for (const [side, levels] of [['Buy', book.buy], ['Sell', book.sell]] as const) {
     const ascending = walksUp(book.convention, side);
-    parts.push(`${style.theme.side(side, `${side} side`)} ${style.theme.dim(ascending ? '(lowest price first)' : '(highest price first)')}`);
+    const walkedBy = walkedSide(book.convention, 'Buy') === side ? 'Buy' : 'Sell';
+    yield `${style.theme.side(side, `${side} side`)} ${style.theme.dim(`(${ascending ? 'lowest' : 'highest'} price first; what a ${walkedBy} request walks)`)}`;
     if (levels.length === 0) {
-      parts.push(style.theme.dim('  (empty)'));
+      yield style.theme.dim('  (empty)');
     } else if (withOrders) {
-      parts.push(await ordersTable(style, levels.flatMap((level) => level.orders ?? [])));
+      yield* orderLines(style, levels.flatMap((level) => level.orders ?? []));
     } else {
-      parts.push(
-        await renderTable(
-          style,
-          [
-            { title: 'Price', align: 'right' },
-            { title: 'Amount', align: 'right' },
-            { title: 'Orders', align: 'right' },
-          ],
-          levelRows(levels),
-        ),
+      yield* tableLines(
+        style,
+        [
+          { title: 'Price', align: 'right' },
+          { title: 'Amount', align: 'right' },
+          { title: 'Orders', align: 'right' },
+        ],
+        levelRows(levels),
       );
     }
   }
-  return parts.join('\n');
+}
+
+export function bookText(style: TextStyle, book: BookView, withOrders: boolean): Lines {
+  return lines(bookLines(style, book, withOrders));
 }

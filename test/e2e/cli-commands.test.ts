@@ -97,8 +97,8 @@ describe.concurrent('the requirement document through the binary (SPEC §1)', ()
     expect(await ok(state, ['book', 'JPM'])).toEqual({ symbol: 'JPM', convention: 'market', buy: [{ price: '20', amount: '8', orderCount: 1 }], sell: [] });
     const bookText = await text(state, ['book', 'JPM']);
     expect(bookText).toContain('JPM (market convention)');
-    expect(bookText).toMatch(/Buy side \(highest price first\)/);
-    expect(bookText).toMatch(/Sell side \(lowest price first\)/);
+    expect(bookText).toMatch(/Buy side \(highest price first; what a Sell request walks\)/);
+    expect(bookText).toMatch(/Sell side \(lowest price first; what a Buy request walks\)/);
   });
 
   it('init again: same convention is a no-op with a notice, another convention is INVALID_ARGUMENT', async () => {
@@ -300,8 +300,8 @@ describe.concurrent('looking: book, orders, trades, history, status, doctor', ()
     const bookText = await text(state, ['book', 'JPM']);
     const lines = bookText.split('\n');
     expect(lines[0]).toBe('JPM (document convention)');
-    expect(lines[1]).toBe('Buy side (lowest price first)');
-    expect(lines).toContain('Sell side (highest price first)');
+    expect(lines[1]).toBe('Buy side (lowest price first; what a Buy request walks)');
+    expect(lines).toContain('Sell side (highest price first; what a Sell request walks)');
     expect(bookText).toMatch(/^\s*19\s+11\s+2$/m);
     expect(bookText).toMatch(/^\s*30\s+4\s+2$/m);
     const withOrders = await text(state, ['book', 'JPM', '--orders', '--depth', '2']);
@@ -368,7 +368,7 @@ describe.concurrent('looking: book, orders, trades, history, status, doctor', ()
     expect(status).toMatchObject({ exists: true, schema: 1, convention: 'document', liveOrders: 3, symbols: ['AMZN', 'GOOG', 'JPM'], trades: 1, quotes: 1, operations: 6, lock: null });
     expect(status.createdAt).toMatch(ISO);
     const statusText = await text(state, ['status']);
-    expect(statusText).toMatch(/^Convention\s+document$/m);
+    expect(statusText).toMatch(/^Convention\s+document \(/m);
     expect(statusText).toMatch(/^Live orders\s+3$/m);
     expect(statusText).toMatch(/^Symbols\s+3 \(AMZN, GOOG, JPM\)$/m);
 

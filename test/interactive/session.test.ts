@@ -64,7 +64,7 @@ describe('the menu', () => {
     await term.menu('book');
     await term.choose('Book of symbol', 'jpm', 'JPM');
     await term.waitFor('JPM (document convention)');
-    await term.waitFor('Buy side (lowest price first)');
+    await term.waitFor('Buy side (lowest price first; what a Buy request walks)');
     await term.menu('orders');
     await term.waitFor('AMZN');
     await term.menu('trades');
@@ -138,6 +138,21 @@ describe('leaving and going back', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     term.press(KEY.down);
     await term.waitFor('❯ modify');
+    term.press(KEY.ctrlD);
+    expect(await term.ended(done)).toMatchObject({ json: undefined });
+  });
+
+  it('Esc at the menu keeps the cursor where it was', async () => {
+    const term = new FakeTerminal();
+    const { done } = await term.start({ state: tmp.state });
+    await term.waitFor('What next?');
+    term.press(KEY.down);
+    term.press(KEY.down);
+    await term.waitFor('❯ remove');
+    term.press(KEY.esc);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    term.press(KEY.down);
+    await term.waitFor('❯ quote');
     term.press(KEY.ctrlD);
     expect(await term.ended(done)).toMatchObject({ json: undefined });
   });

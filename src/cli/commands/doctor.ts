@@ -4,6 +4,7 @@
 import { diagnose, type Finding } from '../../store/doctor.js';
 import { salvage } from '../../store/salvage.js';
 import type { CliContext } from '../context.js';
+import { count } from '../../text/count.js';
 import type { CommandOutput } from '../output.js';
 
 export interface DoctorOptions {
@@ -29,7 +30,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CliContext): Promis
       text: () =>
         [
           `Wrote ${report.to} from ${report.from} (starting from the old ${report.base})`,
-          `Kept ${report.operations} operations up to operation ${report.lastOperation}; ${report.liveOrders} live orders`,
+          `Kept ${count(report.operations, 'operation')} up to operation ${report.lastOperation}; ${count(report.liveOrders, 'live order')}`,
           ...(report.leftOut.length ? ['Left out:', ...report.leftOut.map((line) => `  - ${line}`)] : ['Nothing was left out']),
         ].join('\n'),
     };
@@ -42,7 +43,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CliContext): Promis
       [
         ...report.findings.map((finding) => findingLine(ctx, finding)),
         report.healthy
-          ? ctx.theme.good(`healthy: ${report.liveOrders} live orders, ${report.operations} operations`)
+          ? ctx.theme.good(`healthy: ${count(report.liveOrders, 'live order')} now, ${count(report.operations, 'operation')}`)
           : ctx.theme.bad(`damaged: see above; oms doctor --salvage NEWPATH writes a new state from what is intact`),
       ].join('\n'),
   };

@@ -8,6 +8,7 @@ import { csvLine, protectText } from '../../import/cells.js';
 import type { Column } from '../../import/columns.js';
 import { ioError } from '../../store/durable.js';
 import type { CliContext } from '../context.js';
+import { count } from '../../text/count.js';
 import type { CommandOutput } from '../output.js';
 
 export interface ExportOptions {
@@ -66,6 +67,10 @@ export async function runExport(options: ExportOptions, ctx: CliContext): Promis
   if (options.what !== 'orders' && options.what !== 'trades') {
     throw new OmsError('INVALID_ARGUMENT', `what: ${JSON.stringify(options.what)} is not orders or trades`, { field: 'what', value: options.what });
   }
+  if (ctx.json && options.output === undefined) {
+    // --json promises one JSON document on stdout, and CSV is not one.
+    throw new OmsError('INVALID_ARGUMENT', `output: export writes CSV; with --json give --output FILE (the summary is then JSON), or use oms --json ${options.what} for the ${options.what} as JSON`, { field: 'output' });
+  }
   const lines = options.what === 'orders' ? orderLines(ctx) : tradeLines(ctx);
   if (options.output === undefined) {
     await drain(lines, (text) => ctx.io.stdout.write(text));
@@ -88,6 +93,6 @@ export async function runExport(options: ExportOptions, ctx: CliContext): Promis
   }
   return {
     json: { exported: options.what, rows, file },
-    text: () => `Exported ${rows} ${options.what} to ${file}`,
+    text: () => `Exported ${count(rows, options.what.slice(0, -1))} to ${file}`,
   };
 }

@@ -8,6 +8,7 @@ import { importCsv, type ImportSummary } from '../../import/batch.js';
 import { formatProblem } from '../../import/problems.js';
 import { ProgressBar } from '../../import/progress.js';
 import type { CliContext } from '../context.js';
+import { count } from '../../text/count.js';
 import type { CommandOutput } from '../output.js';
 
 export interface ImportOptions {
@@ -16,6 +17,9 @@ export interface ImportOptions {
   continueOnError: boolean;
   rejects?: string;
   batch?: string;
+  /** Comma-separated names. */
+  ignoreColumns?: string;
+  decimalComma?: boolean;
 }
 
 const MAX_BATCH_NAME = 256;
@@ -35,9 +39,15 @@ function checkOptions(options: ImportOptions, ctx: CliContext): void {
   }
 }
 
+function ignoredColumns(list: string): string[] {
+  const names = list.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (names.length === 0) throw usage('ignore-columns', list, 'give the header names of the columns to skip, separated by commas');
+  return names;
+}
+
 function summaryText(summary: ImportSummary): string {
   const counts = [
-    `${summary.read} rows read`,
+    `${count(summary.read, 'row')} read`,
     `${summary.applied} ${summary.dryRun ? 'would apply' : 'applied'}`,
     `${summary.replayed} replayed`,
     ...(summary.unchanged > 0 ? [`${summary.unchanged} unchanged`] : []),
@@ -57,6 +67,8 @@ export async function runImport(options: ImportOptions, ctx: CliContext): Promis
     continueOnError: options.continueOnError,
     ...(options.batch !== undefined ? { batch: options.batch } : {}),
     ...(options.rejects !== undefined ? { rejects: options.rejects } : {}),
+    ...(options.ignoreColumns !== undefined ? { ignoreColumns: ignoredColumns(options.ignoreColumns) } : {}),
+    decimalComma: options.decimalComma === true,
   };
   const hooks = {
     signal: ctx.signal,
@@ -74,7 +86,7 @@ export async function runImport(options: ImportOptions, ctx: CliContext): Promis
   const summary = await importCsv(await ctx.app(), request, hooks);
   if (summary.rejected > 0 && summary.rejectsFile === null) {
     for (const problem of summary.problems) ctx.warn(formatProblem(problem));
-    if (summary.moreProblems > 0) ctx.warn(`... and ${summary.moreProblems} more problems`);
+    if (summary.moreProblems > 0) ctx.warn(`... and ${count(summary.moreProblems, 'more problem')}`);
   }
   return { json: summary, text: () => summaryText(summary) };
 }

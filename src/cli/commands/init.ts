@@ -2,15 +2,23 @@
 
 import type { CliContext } from '../context.js';
 import type { CommandOutput } from '../output.js';
+import { conventionRule, otherConventionHint } from '../../text/convention.js';
 
 export interface InitOptions {
   convention?: string;
 }
 
 export async function runInit(options: InitOptions, ctx: CliContext): Promise<CommandOutput> {
-  const result = await (await ctx.app()).init(options.convention);
+  const app = await ctx.app();
+  // No --convention on an existing state asks for nothing: a no-op, whatever its convention.
+  const existing = options.convention === undefined ? await app.status() : undefined;
+  const result = await app.init(existing?.exists ? existing.convention : options.convention);
+  const { convention } = result;
   return {
     json: { state: ctx.statePath, ...result },
-    text: () => (result.created ? `Created ${ctx.statePath} (convention ${result.convention})` : `${ctx.statePath} already uses convention ${result.convention}`),
+    text: () =>
+      result.created
+        ? `Created ${ctx.statePath} (convention ${convention})\n${conventionRule(convention)}; ${otherConventionHint(convention)}`
+        : `${ctx.statePath} already uses convention ${convention} (${conventionRule(convention)})`,
   };
 }

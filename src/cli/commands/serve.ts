@@ -7,6 +7,7 @@ import { Oms } from '../../app/oms.js';
 import { loadToken, refuseOpenHost } from '../../serve/auth.js';
 import { parseDrainMs } from '../../serve/drain.js';
 import type { CliContext } from '../context.js';
+import { count } from '../../text/count.js';
 import type { CommandOutput } from '../output.js';
 
 export interface ServeOptions {
@@ -51,7 +52,8 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
     });
     return {
       json: summary,
-      text: () => `oms serve stopped (${summary.stopped}) after ${summary.requests} requests; ${summary.committedRequests} operations committed with ${summary.fsyncs} fsyncs`,
+      text: () =>
+        `oms serve stopped (${summary.stopped}) after ${count(summary.requests, 'request')}; ${count(summary.committedRequests, 'operation')} committed with ${count(summary.fsyncs, 'fsync')}`,
     };
   } finally {
     await oms.close();

@@ -7,6 +7,7 @@
 // on-disk format.
 
 import fs from 'node:fs';
+import { walkedSide } from '../../core/convention.js';
 import { OmsError } from '../../core/errors.js';
 import type { OperationRecord } from '../../core/ledger.js';
 import type { Convention } from '../../core/types.js';
@@ -169,7 +170,12 @@ export class FileStore implements StateStore {
     } finally {
       // A state is created by its first committed operation, not by a rejected one.
       if (created && !tx.committed) this.state.discardCreated();
-      else if (created) this.ctx.notice(`created a new state at ${this.paths.snapshot} (convention ${convention})`);
+      else if (created) {
+        const other = convention === 'document' ? 'market' : 'document';
+        this.ctx.notice(
+          `created a new state at ${this.paths.snapshot} with the ${convention} convention (a Buy request walks the ${walkedSide(convention, 'Buy')} side); it never changes for this state: for the ${other} convention, start a new state with oms --state NEW.json init --convention ${other}`,
+        );
+      }
     }
   }
 
