@@ -20,6 +20,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../../deploy/lib/cluster.js';
 // @ts-expect-error plain JavaScript module, shared with the demo script
 import { findHaproxy } from '../../deploy/lib/haproxy.js';
+import { measurePace } from '../pace.js';
 import { Load } from './load.js';
 import { verifyState } from './verify.js';
 
@@ -34,6 +35,9 @@ try {
 // The balancer needs fall (2) × inter (100 ms) to take a server out; a drain of a few times that is plenty.
 const SERVE_ARGS = ['--drain-ms', '1000'];
 const LOOPS = 20;
+// A hang guard, in commands' worth of work (test/pace.ts): one cluster test is about 25 to 50 (3 or 4
+// server starts, restarts, 1,000 to 1,500 requests, HAProxy's checks) on the development machine.
+const TIMEOUT_MS = (await measurePace()).commands(100);
 
 const clusters: any[] = [];
 const dirs: string[] = [];
@@ -75,8 +79,7 @@ function expectNoFailures(load: Load): void {
   expect(load.acked.length).toBe(load.answered);
 }
 
-// Each test is about 10-20 s alone; the whole suite's parallel files can make that several times longer.
-describe.skipIf(haproxyMissing !== undefined).each(STORES)('a cluster behind HAProxy on the %s store', { timeout: 240_000 }, (store) => {
+describe.skipIf(haproxyMissing !== undefined).each(STORES)('a cluster behind HAProxy on the %s store', { timeout: TIMEOUT_MS }, (store) => {
   it('rolling restart of 2 servers under load: zero failed requests, exactly once, no overfill', async () => {
     const cluster = await startCluster(store, 'rolling', 2);
     const load = new Load({ urls: [cluster.url], symbol: 'ROLL', loops: LOOPS, minimum: 1000, maximum: 50_000 });
