@@ -23,6 +23,8 @@ export interface DrainSteps {
   readiness: Readiness;
   /** Turns away requests that still arrive on open connections. */
   beginDrain(): void;
+  /** Work beside the routes (the inbox), stopped once the window is over, before the requests in flight are drained. */
+  stopTask?: () => Promise<void>;
   logger: Logger;
   drainMs: number;
   signal: string;
@@ -36,6 +38,7 @@ export async function drain(steps: DrainSteps): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, steps.drainMs));
   }
   logger.info({ signal: steps.signal, pendingCommits: steps.queue.pending }, 'stopping: answering requests in flight');
+  await steps.stopTask?.();
   steps.beginDrain();
   await steps.app.close();
   await steps.queue.drained();

@@ -20,6 +20,15 @@ export interface ServerOptions {
   drainMs: number;
   /** Aborted (with the signal's name) when the server should stop. */
   signal: AbortSignal;
+  /** Work beside the routes (the inbox): started once listening, stopped before the requests in flight are drained. */
+  task?: ServerTask;
+}
+
+export interface ServerTask {
+  start(): void;
+  stop(): Promise<void>;
+  /** Prometheus text added to /metrics. */
+  metrics(): string;
 }
 
 export interface ServeSummary {
@@ -78,7 +87,8 @@ export async function runServer(options: ServerOptions): Promise<ServeSummary> {
   const { oms, logger, signal } = options;
   // A state that cannot be read stops the server before it listens.
   await oms.check();
-  const { app, queue, metrics, readiness, beginDrain } = buildApp({ oms, logger, token: options.token });
+  const { task } = options;
+  const { app, queue, metrics, readiness, beginDrain } = buildApp({ oms, logger, token: options.token, ...(task ? { moreMetrics: () => task.metrics() } : {}) });
   let url: string;
   try {
     await app.listen({ host: options.host, port: options.port });
@@ -90,11 +100,12 @@ export async function runServer(options: ServerOptions): Promise<ServeSummary> {
   const follower = new Follower(oms);
   follower.start();
   logger.info({ url, auth: options.token === undefined ? 'none' : 'bearer' }, 'listening');
+  task?.start();
 
   await aborted(signal);
   // SIGTERM is how a deployment stops a server, so it drains; Ctrl-C at a terminal means now.
   const drainMs = signal.reason === 'SIGTERM' ? options.drainMs : 0;
-  await drain({ app, queue, readiness, beginDrain, logger, drainMs, signal: String(signal.reason) });
+  await drain({ app, queue, readiness, beginDrain, logger, drainMs, signal: String(signal.reason), ...(task ? { stopTask: () => task.stop() } : {}) });
   await follower.stop();
   const summary: ServeSummary = {
     url,
