@@ -11,6 +11,7 @@ import { OmsError, showValue } from '../core/errors.js';
 import { resultOf, type OperationRecord, type OrderStatus, type Outcome, type QuoteView, type Result, type TradeView } from '../core/ledger.js';
 import type { BookView, Execution, Order } from '../core/types.js';
 import { parseAmount, parseNewAmount } from '../core/fields.js';
+import { commitWatchOf } from '../store/commit-watch.js';
 import { openStore } from '../store/open.js';
 import type { InitResult, StateStatus, StateStore, StateView, StoredQuote, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store/store.js';
 
@@ -146,6 +147,14 @@ export class Oms {
   async view(): Promise<StateView | undefined> {
     const status = await this.store.status();
     return status.exists ? this.store.read() : undefined;
+  }
+
+  /**
+   * Calls `listener` when another process commits, if the store can tell
+   * (store/commit-watch.ts); returns how to stop, or undefined if it cannot.
+   */
+  watchCommits(listener: () => void): (() => void) | undefined {
+    return commitWatchOf(this.store)?.watchCommits(listener);
   }
 
   /** Reads the state once: whether it can be read at all (a health check). */

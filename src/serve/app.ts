@@ -19,12 +19,13 @@ import { Metrics } from './metrics.js';
 import { mutationRoutes } from './mutation-routes.js';
 import { readRoutes } from './read-routes.js';
 import { collectRoutes, openApiDocument } from './openapi.js';
+import { Readiness } from './readiness.js';
 import { noQuery } from './schemas.js';
 import { frameworkError, schemaError, type SchemaError } from './validation.js';
 
 export const BODY_LIMIT = 64 * 1024;
-/** Routes that need no token: liveness, and the API's own description. */
-const OPEN_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/openapi.json']);
+/** Routes that need no token: a balancer's health checks carry none, and the API's own description. */
+const OPEN_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/openapi.json']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -48,6 +49,7 @@ export interface OmsApp {
   app: FastifyInstance;
   queue: CommitQueue;
   metrics: Metrics;
+  readiness: Readiness;
   /** From now on: new requests get 503 (/healthz too), answers close their connection. */
   beginDrain(): void;
 }
@@ -65,6 +67,7 @@ export function buildApp(options: AppOptions): OmsApp {
   const { oms, logger } = options;
   const queue = new CommitQueue(oms);
   const metrics = new Metrics();
+  const readiness = new Readiness(oms, queue);
   let draining = false;
 
   const app = Fastify({
@@ -166,6 +169,11 @@ export function buildApp(options: AppOptions): OmsApp {
     return { status: 'ok' };
   });
 
+  app.get('/readyz', { schema: { querystring: noQuery } }, async (_request, reply) => {
+    const failure = await readiness.check();
+    return failure ? sendError(reply, failure, 503) : { status: 'ready' };
+  });
+
   app.get('/metrics', { schema: { querystring: noQuery } }, async (_request, reply) => {
     let liveOrders: number | undefined;
     try {
@@ -186,6 +194,7 @@ export function buildApp(options: AppOptions): OmsApp {
     app,
     queue,
     metrics,
+    readiness,
     beginDrain: () => {
       draining = true;
     },

@@ -33,6 +33,10 @@ const created = (schema: unknown, what: string) => ({
 
 const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /healthz': { summary: 'liveness: the state can be read and the last write did not fail', ok: { '200': { description: 'healthy', schema: shapes.health } } },
+  'GET /readyz': {
+    summary: 'readiness: this instance should be sent traffic (for a load balancer)',
+    ok: { '200': { description: 'ready', schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ready'] } } } } },
+  },
   'GET /metrics': { summary: 'Prometheus text format 0.0.4', ok: { '200': { description: 'metrics', text: true } } },
   'GET /openapi.json': { summary: 'this document', ok: { '200': { description: 'OpenAPI 3.1', schema: { type: 'object' } } } },
   'GET /orders': { summary: 'live orders (oms orders); limit/offset give a window and the total', ok: { '200': { description: 'orders', schema: shapes.ordersList } } },

@@ -74,7 +74,7 @@ describe('GET /openapi.json', () => {
     expect(doc.paths['/metrics'].get.responses['200'].content['text/plain']).toBeDefined();
   });
 
-  it('with a token: needs none itself; every other route but /healthz says bearer', async () => {
+  it('with a token: needs none itself; every other route but /healthz and /readyz says bearer', async () => {
     const app = injectable(await documentApp(), 's3cret');
     const reply = await get(app, '/openapi.json');
     expect(reply.status).toBe(200);
@@ -83,6 +83,7 @@ describe('GET /openapi.json', () => {
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/openapi.json'].get.security).toEqual([]);
     expect(doc.paths['/healthz'].get.security).toEqual([]);
+    expect(doc.paths['/readyz'].get.security).toEqual([]);
     expect(doc.paths['/orders'].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/quotes/{id}'].get.security).toEqual([{ bearer: [] }]);
   });
