@@ -67,7 +67,7 @@ export class S3Inbox implements InboxLocation {
    * The copy is conditional on the source still being this version and on the
    * destination not existing yet (S3's If-None-Match), so of two racing copies
    * one lands and the other fails instead of rewriting it; the destination
-   * is then read back, and only once it holds this version is the source
+   * is then read back, and only once it holds what was copied is the source
    * deleted, and only if it is still this version (a newer upload under the
    * same name stays to be imported).
    */
@@ -80,6 +80,9 @@ export class S3Inbox implements InboxLocation {
       if (!(await this.holds(source, file.version))) return undefined;
       const free = await this.freeKey(`${this.location.key}${folder}/`, file);
       target = free.key;
+      // What the destination must hold: this version, or what our copy wrote (a copy of a multipart
+      // upload has an ETag of its own).
+      let expected = file.version;
       // Already there (another server's move that has not deleted the source yet): nothing to copy.
       if (!free.copied) {
         if (problems) {
@@ -88,15 +91,16 @@ export class S3Inbox implements InboxLocation {
           );
         }
         try {
-          await this.store.client.send(
+          const copied = await this.store.client.send(
             new this.store.sdk.CopyObjectCommand({ Bucket: bucket, Key: target, CopySource: copySource(bucket, source), CopySourceIfMatch: `"${file.version}"`, IfNoneMatch: '*' }),
           );
+          if (copied.CopyObjectResult?.ETag) expected = unquote(copied.CopyObjectResult.ETag);
         } catch (error) {
           // Refused: either the source changed (checked below) or another mover's copy landed first.
           if (!isChanged(error)) throw error;
         }
       }
-      if (!(await this.holds(target, file.version))) {
+      if (!(await this.holds(target, expected))) {
         // The source is gone or replaced: another server moved it, or a newer upload stays to be imported.
         if (!(await this.holds(source, file.version))) return undefined;
         throw new Error(`${this.url(target)} does not hold this version after the copy; the file stays in the inbox`);
