@@ -3,7 +3,8 @@
 // version is its ETag, and it is read with If-Match on it, so a newer upload
 // under the same key is never mistaken for the one listed. Settling copies
 // the object under done/ or rejected/ (only if it is still that version) and
-// then deletes it; S3 has no rename.
+// then deletes it; S3 has no rename (see settle for how two servers moving
+// the same object cannot lose it).
 
 import type { Problem } from '../core/errors.js';
 import { isMissing, objectStoreError, type ObjectStore } from '../objectstore/s3-client.js';
@@ -60,26 +61,49 @@ export class S3Inbox implements InboxLocation {
     }
   }
 
+  /**
+   * Copy, verify, then delete the source, and never rewrite or delete what
+   * another mover wrote: two servers settling the same file both reach here.
+   * The copy is conditional on the source still being this version and on the
+   * destination not existing yet (S3's If-None-Match), so of two racing copies
+   * one lands and the other fails instead of rewriting it; the destination
+   * is then read back, and only once it holds what was copied is the source
+   * deleted, and only if it is still this version (a newer upload under the
+   * same name stays to be imported).
+   */
   async settle(file: InboxFile, folder: Folder, problems?: Problem[]): Promise<string | undefined> {
     const { bucket } = this.location;
     const source = this.keyOf(file).key;
-    let target: { key: string; copied: boolean };
+    let target: string;
     try {
       // CopySourceIfMatch below says the same, but not every S3-compatible store honours it.
-      const head = await this.store.client.send(new this.store.sdk.HeadObjectCommand({ Bucket: bucket, Key: source }));
-      if (head.ETag === undefined || unquote(head.ETag) !== file.version) return undefined;
-      target = await this.freeKey(`${this.location.key}${folder}/`, file);
-      // Already there (another server's move that has not deleted it yet): copying again would only
-      // rewrite it, which on a store without atomic copies could lose it.
-      if (!target.copied) {
+      if (!(await this.holds(source, file.version))) return undefined;
+      const free = await this.freeKey(`${this.location.key}${folder}/`, file);
+      target = free.key;
+      // What the destination must hold: this version, or what our copy wrote (a copy of a multipart
+      // upload has an ETag of its own).
+      let expected = file.version;
+      // Already there (another server's move that has not deleted the source yet): nothing to copy.
+      if (!free.copied) {
         if (problems) {
           await this.store.client.send(
-            new this.store.sdk.PutObjectCommand({ Bucket: bucket, Key: `${target.key}.problems.json`, Body: problemsJson(problems), ContentType: 'application/json' }),
+            new this.store.sdk.PutObjectCommand({ Bucket: bucket, Key: `${target}.problems.json`, Body: problemsJson(problems), ContentType: 'application/json' }),
           );
         }
-        await this.store.client.send(
-          new this.store.sdk.CopyObjectCommand({ Bucket: bucket, Key: target.key, CopySource: copySource(bucket, source), CopySourceIfMatch: `"${file.version}"` }),
-        );
+        try {
+          const copied = await this.store.client.send(
+            new this.store.sdk.CopyObjectCommand({ Bucket: bucket, Key: target, CopySource: copySource(bucket, source), CopySourceIfMatch: `"${file.version}"`, IfNoneMatch: '*' }),
+          );
+          if (copied.CopyObjectResult?.ETag) expected = unquote(copied.CopyObjectResult.ETag);
+        } catch (error) {
+          // Refused: either the source changed (checked below) or another mover's copy landed first.
+          if (!isChanged(error)) throw error;
+        }
+      }
+      if (!(await this.holds(target, expected))) {
+        // The source is gone or replaced: another server moved it, or a newer upload stays to be imported.
+        if (!(await this.holds(source, file.version))) return undefined;
+        throw new Error(`${this.url(target)} does not hold this version after the copy; the file stays in the inbox`);
       }
     } catch (error) {
       // Gone (another server moved it) or replaced by a newer upload, which stays to be imported.
@@ -87,11 +111,23 @@ export class S3Inbox implements InboxLocation {
       throw objectStoreError(error, this.store, file.label, bucket, `could not move it to ${folder}/`);
     }
     try {
-      await this.store.client.send(new this.store.sdk.DeleteObjectCommand({ Bucket: bucket, Key: source }));
+      await this.store.client.send(new this.store.sdk.DeleteObjectCommand({ Bucket: bucket, Key: source, IfMatch: `"${file.version}"` }));
     } catch (error) {
-      throw objectStoreError(error, this.store, file.label, bucket, `copied to ${this.url(target.key)} but could not delete it`);
+      // Deleted by another mover, or replaced by a newer upload that stays: this version is in its place.
+      if (!isMissing(error) && !isChanged(error)) throw objectStoreError(error, this.store, file.label, bucket, `copied to ${this.url(target)} but could not delete it`);
     }
-    return this.url(target.key);
+    return this.url(target);
+  }
+
+  /** Whether the object exists as this version (ETag). */
+  private async holds(key: string, version: string): Promise<boolean> {
+    try {
+      const head = await this.store.client.send(new this.store.sdk.HeadObjectCommand({ Bucket: this.location.bucket, Key: key }));
+      return head.ETag !== undefined && unquote(head.ETag) === version;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
   }
 
   private keyOf(file: InboxFile): S3Location {

@@ -90,9 +90,33 @@ const KINDS: Record<string, () => Inbox> = {
 };
 
 async function serve(state: string, inbox: Inbox, env: Record<string, string> = {}): Promise<RunningServer> {
-  const server = await startServer(state, { serveArgs: ['--inbox', inbox.location, '--inbox-interval', '0.05'], env: { ...s3.env, ...env } });
+  const server = await guarded(startServer(state, { serveArgs: ['--inbox', inbox.location, '--inbox-interval', '0.05'], env: { ...s3.env, ...env } }), pace.commands(30), () => 'oms serve to listen');
   servers.push(server);
   return server;
+}
+
+/** A wait that fails naming what it waited for, instead of running into the test's own timeout. */
+async function guarded<T>(work: Promise<T>, budgetMs: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`gave up waiting for ${what()} after ${budgetMs} ms (the hang guard)`)), budgetMs);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** SIGTERM, then the exit; a server that does not exit is killed and the test fails with its last log lines. */
+async function stopped(server: RunningServer, budgetMs: number): Promise<void> {
+  server.child.kill('SIGTERM');
+  try {
+    await guarded(server.exited, budgetMs, () => `pid ${server.child.pid} to exit after SIGTERM; its last lines: ${JSON.stringify(server.logs.slice(-8))}`);
+  } catch (error) {
+    server.child.kill('SIGKILL');
+    throw error;
+  }
 }
 
 const fileLine = (label: string) => (line: LogLine) => line.msg === 'inbox: file' && line['file'] === label;
@@ -233,20 +257,17 @@ describe.each(Object.keys(KINDS))('oms serve --inbox (%s): exactly once', (kind)
     const [first, second] = [await serve(state, inbox), await serve(state, inbox)];
     const names = ['1.csv', '2.csv', '3.csv', '4.csv'];
     for (const [at, name] of names.entries()) await inbox.drop(name, rowsOf(at * 100 + 1, 50));
-    const settled = async (): Promise<boolean> => (await inbox.list('')).length === 0 && names.every((name) => done.includes(name));
-    let done: string[] = [];
-    await until(async () => {
-      done = await inbox.list('done');
-      return settled();
-    }, 'every file in done/', pace.commands(120)).catch(async (error: Error) => {
+    // Over once every file left the inbox and a server logged it: what done/ holds then is the outcome,
+    // so a file lost on the way fails here at once instead of waiting out the hang guard for it to appear.
+    const logged = (name: string): boolean => [first, second].some((server) => server.logs.some(fileLine(inbox.label(name))));
+    await until(async () => (await inbox.list('')).length === 0 && names.every(logged), 'every file moved out and logged', pace.commands(120)).catch(async (error: Error) => {
       const logs = [...first.logs, ...second.logs].filter((line) => line.msg.startsWith('inbox'));
-      throw new Error(`${error.message}: inbox ${JSON.stringify(await inbox.list(''))}, done ${JSON.stringify(done)}, logs ${JSON.stringify(logs)}`);
+      throw new Error(`${error.message}: inbox ${JSON.stringify(await inbox.list(''))}, done ${JSON.stringify(await inbox.list('done'))}, logs ${JSON.stringify(logs)}`);
     });
-    expect(done).toEqual(names);
+    expect(await inbox.list('done')).toEqual(names);
     expect((await orderIds(first)).length).toBe(200);
     // Stopped, so every line is written (a server logs a file after the other may have moved it).
-    for (const server of [first, second]) server.child.kill('SIGTERM');
-    await Promise.all([first.exited, second.exited]);
+    await Promise.all([first, second].map((server) => stopped(server, pace.commands(30))));
     const loaded = [...first.logs, ...second.logs].filter((line) => line.msg === 'inbox: file');
     expect(loaded.every((line) => line['outcome'] === 'loaded')).toBe(true);
     expect(loaded.reduce((sum, line) => sum + Number(line['applied']), 0)).toBe(200);

@@ -113,7 +113,18 @@ function newerSchemaError(display: string, version: number): OmsError {
  */
 export async function schemaVersion(client: pg.ClientBase, schema: string, display: string): Promise<number> {
   const table = `${quoted(schema)}.schema_migrations`;
-  const present = await client.query<{ present: boolean }>('select to_regclass($1) is not null as present', [table]);
+  // Asked of pg_class itself, not through to_regclass: that answers from the
+  // backend's catalog cache, which a session that looked before another
+  // process created the tables only refreshes when it takes a lock on a
+  // relation. The advisory lock writers wait on is not one, so a waiter that
+  // got it right after the creator committed was told "no tables" and
+  // created them again ("relation already exists"). A catalog query reads
+  // with the statement's own snapshot, which in READ COMMITTED sees that commit.
+  const present = await client.query<{ present: boolean }>(
+    `select exists (select 1 from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+                     where n.nspname = $1 and c.relname = 'schema_migrations') as present`,
+    [schema],
+  );
   if (!present.rows[0]?.present) return 0;
   const { rows } = await client.query<{ version: number | null }>(`select max(version) as version from ${table}`);
   const version = rows[0]?.version ?? 0;
