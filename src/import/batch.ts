@@ -11,6 +11,7 @@
 import path from 'node:path';
 import type { Batch, Oms } from '../app/oms.js';
 import { isRejection, OmsError, type Problem } from '../core/errors.js';
+import type { Outcome } from '../core/ledger.js';
 import type { Order } from '../core/types.js';
 import type { StateView } from '../store/store.js';
 import { readHeader, type Column } from './columns.js';
@@ -69,6 +70,9 @@ export interface ImportSummary {
   problems: Problem[];
   moreProblems: number;
 }
+
+/** How one row given to the transaction ended. */
+type Settled = { outcome: Outcome } | { error: unknown };
 
 /** Ledger field names as the CSV calls them. */
 const CSV_FIELDS: Record<string, Column> = { orderId: 'order_id', opId: 'op_id' };
@@ -145,6 +149,14 @@ class BatchRun {
     private readonly input: CsvInput,
   ) {}
 
+  /**
+   * Rows handed to the transaction and not yet counted, in order. They are
+   * given without waiting, so a store that looks facts up remotely fetches
+   * theirs together (a re-import would otherwise cost a round trip a row);
+   * the transaction still decides them one by one, in order.
+   */
+  private given: Array<{ record: CsvRecord; opId: string; settled: Promise<Settled> }> = [];
+
   async rows(tx: Batch, records: CsvRecord[]): Promise<void> {
     for (const record of records) {
       if (this.signal.aborted) throw new OmsError('INTERRUPTED', `interrupted at line ${record.line}; nothing was imported`);
@@ -152,27 +164,46 @@ class BatchRun {
       if (this.progress && this.read % PROGRESS_EVERY === 0) this.progress.update(this.read, this.input.position);
       const result = this.rowReader.read(record.cells);
       if (result.problems) {
+        // Problems are reported in row order.
+        await this.settle();
         this.reject(record, result.problems, undefined);
         continue;
       }
       const row = result.request;
       const opId = row.opId ?? this.opIds.derive(row.command);
-      const mismatch = await orderMismatch(tx.view, row);
-      if (mismatch) {
-        this.reject(record, [mismatch], opId);
+      if (row.symbol !== undefined || row.side !== undefined) {
+        // The check reads the state as the rows before left it.
+        await this.settle();
+        const mismatch = await orderMismatch(tx.view, row);
+        if (mismatch) {
+          this.reject(record, [mismatch], opId);
+          continue;
+        }
+      }
+      const settled = tx.execute(row.command, opId).then(
+        (outcome): Settled => ({ outcome }),
+        (error: unknown): Settled => ({ error }),
+      );
+      this.given.push({ record, opId, settled });
+    }
+    await this.settle();
+  }
+
+  /** Counts the rows given so far, in order; a failure that is not a rejection stops the import. */
+  private async settle(): Promise<void> {
+    const given = this.given;
+    this.given = [];
+    for (const { record, opId, settled } of given) {
+      const result = await settled;
+      if ('outcome' in result) {
+        this[result.outcome.status]++;
         continue;
       }
-      let outcome;
-      try {
-        outcome = await tx.execute(row.command, opId);
-      } catch (error) {
-        // What the order manager may reject a row for; anything else stops the import.
-        if (!isRejection(error)) throw error;
-        const field = error.details.field;
-        this.reject(record, [{ field: field === undefined ? 'row' : (CSV_FIELDS[field] ?? field), message: error.message }], opId);
-        continue;
-      }
-      this[outcome.status]++;
+      // What the order manager may reject a row for; anything else stops the import.
+      const error = result.error;
+      if (!isRejection(error)) throw error;
+      const field = error.details.field;
+      this.reject(record, [{ field: field === undefined ? 'row' : (CSV_FIELDS[field] ?? field), message: error.message }], opId);
     }
   }
 

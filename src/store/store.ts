@@ -86,6 +86,13 @@ export interface Transaction {
    * Runs one command: fetches the facts it needs, then decides it. Rejects
    * with OmsError if it is refused (nothing changed). The operation is
    * committed when the write that runs it returns.
+   *
+   * Commands run one at a time in the order given, each seeing the ones
+   * before it. A caller with several at hand gives them all without waiting
+   * (a group commit, an import's rows), so a store that looks facts up
+   * remotely can fetch theirs together. A rejection (isRejection) leaves the
+   * others be; any other failure ends the transaction's work: commands given
+   * after it are refused with the same error, without running.
    */
   execute(command: Command, opId?: string): Promise<Outcome>;
 }

@@ -346,6 +346,32 @@ describe.each(CONTRACT_STORES)('store contract: $name', (entry) => {
       expect((await run(store, removeCommand({ orderId: 1 }), 'b')).status).toBe('applied');
     });
 
+    it('commands given without waiting are decided in order, each seeing the earlier ones; a rejection leaves the rest be', async () => {
+      const store = await open();
+      await seedBook(store);
+      const given: Array<[Command, string]> = [
+        [addCommand({ orderId: 5, symbol: 'JPM', side: 'Sell', amount: 5, price: '30' }), 'g-5'],
+        [addCommand({ orderId: 5, symbol: 'JPM', side: 'Sell', amount: 6, price: '30' }), 'g-5-other'],
+        [DOCUMENT_BOOK[0]!, 'g-replay'],
+        [removeCommand({ orderId: 9 }), 'g-r9'],
+        [tradeCommand({ symbol: 'JPM', side: 'Buy', amount: 25, client: null, partial: false }), 'g-t'],
+        [removeCommand({ orderId: 1 }), 'g-r1'],
+        [addCommand({ orderId: 6, symbol: 'IBM', side: 'Buy', amount: 1, price: '1' }), 'g-5'],
+        [modifyCommand({ orderId: 5, amount: 2 }), 'g-m5'],
+      ];
+      const settled = await store.write((tx) => Promise.allSettled(given.map(([command, opId]) => tx.execute(command, opId))));
+      const summary = settled.map((result) => (result.status === 'fulfilled' ? result.value.status : (result.reason as OmsError).code));
+      expect(summary).toEqual(['applied', 'DUPLICATE_ORDER_ID', 'replayed', 'ORDER_NOT_FOUND', 'applied', 'unchanged', 'OP_ID_CONFLICT', 'applied']);
+      const view = await store.read();
+      expect(Array.from(view.orders(), (order) => [order.orderId, order.amount])).toEqual([
+        [3, 7],
+        [2, 12],
+        [4, 5],
+        [5, 2],
+      ]);
+      expect(await seqOf(store)).toBe(DOCUMENT_BOOK.length + 3);
+    });
+
     it('dry run: every check runs and every result is given, but nothing is committed', async () => {
       const store = await open();
       await seedBook(store);

@@ -5,7 +5,7 @@
 // them) or, for an abandoned atomic batch, cuts its lines off again.
 
 import type { Command } from '../../core/commands.js';
-import { OmsError } from '../../core/errors.js';
+import { isRejection, OmsError } from '../../core/errors.js';
 import { recordKeys, type Archive, type OperationRecord, type Outcome } from '../../core/ledger.js';
 import { gatherFacts } from '../facts.js';
 import { encodeBatchEnd, encodeRecord, JournalWriter } from '../journal.js';
@@ -39,9 +39,19 @@ export class FileTransaction implements Transaction {
 
   /** Commands run one at a time, in the order given, even if the caller does not wait for each. */
   private turn: Promise<unknown> = Promise.resolve();
+  /** A failure that was not a rejection: nothing runs after it. */
+  private failure: { error: unknown } | undefined;
 
   execute(command: Command, opId?: string): Promise<Outcome> {
-    const run = this.turn.then(() => this.run(command, opId));
+    const run = this.turn.then(async () => {
+      if (this.failure) throw this.failure.error;
+      try {
+        return await this.run(command, opId);
+      } catch (error) {
+        if (!isRejection(error)) this.failure = { error };
+        throw error;
+      }
+    });
     this.turn = run.catch(() => undefined);
     return run;
   }

@@ -8,7 +8,7 @@
 
 import type pg from 'pg';
 import type { Command } from '../../core/commands.js';
-import { OmsError } from '../../core/errors.js';
+import { isRejection, OmsError } from '../../core/errors.js';
 import { recordKeys, type Archive, type OperationRecord, type Outcome } from '../../core/ledger.js';
 import { gatherFacts } from '../facts.js';
 import type { StateView, Transaction } from '../store.js';
@@ -37,6 +37,8 @@ export class PostgresTransaction implements Transaction, Archive {
   /** Commands given but not started, in order. */
   private readonly waiting: Array<{ command: Command; opId: string | undefined; fetched?: boolean }> = [];
   private turn: Promise<unknown> = Promise.resolve();
+  /** A failure that was not a rejection: nothing runs after it. */
+  private failure: { error: unknown } | undefined;
   private closed = false;
   /** Operations this write has run (written or not). */
   records = 0;
@@ -77,12 +79,19 @@ export class PostgresTransaction implements Transaction, Archive {
     this.waiting.push(entry);
     const run = this.turn.then(async () => {
       try {
-        if (this.closed) throw new OmsError('INTERNAL', 'transaction already closed');
-        if (this.waiting.length > 1 && !entry.fetched) await this.lookAhead();
-      } finally {
-        this.waiting.splice(this.waiting.indexOf(entry), 1);
+        try {
+          if (this.failure) throw this.failure.error;
+          if (this.closed) throw new OmsError('INTERNAL', 'transaction already closed');
+          if (this.waiting.length > 1 && !entry.fetched) await this.lookAhead();
+        } finally {
+          this.waiting.splice(this.waiting.indexOf(entry), 1);
+        }
+        return await this.run(command, opId);
+      } catch (error) {
+        // The database transaction may be aborted: nothing given after this runs.
+        if (!isRejection(error)) this.failure ??= { error };
+        throw error;
       }
-      return this.run(command, opId);
     });
     this.turn = run.catch(() => undefined);
     return run;
