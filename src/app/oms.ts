@@ -123,7 +123,7 @@ export class Oms {
 
   async order(orderId: string | number): Promise<OrderStatus> {
     const id = parseOrderId(orderId);
-    return (await this.store.read()).orderStatus(id);
+    return (await this.store.read({ orderId: id })).orderStatus(id);
   }
 
   async book(query: BookQuery): Promise<BookView> {

@@ -97,6 +97,12 @@ export interface Transaction {
   execute(command: Command, opId?: string): Promise<Outcome>;
 }
 
+/** What a read will look at; nothing named: everything. */
+export interface ReadScope {
+  symbol?: string;
+  orderId?: number;
+}
+
 export interface HistoryQuery {
   /** Keep only records this accepts. */
   filter?: (record: OperationRecord) => boolean;
@@ -148,10 +154,11 @@ export interface StateStore {
   readonly stats: StoreStats;
   /**
    * The latest committed state, without blocking writers of other processes.
-   * `scope` says what the caller will look at, so a store that loads books
-   * on demand may load only that symbol; a store may ignore it.
+   * `scope` says what the caller will look at (one symbol's book, or one
+   * order: its book if it is live), so a store that loads books on demand
+   * may load only that; a store may ignore it.
    */
-  read(scope?: { symbol?: string }): Promise<StateView>;
+  read(scope?: ReadScope): Promise<StateView>;
   /**
    * Runs `work` as one write: waits for other writers, catches up, runs the
    * commands, commits, and only then resolves. `work` must not call read()

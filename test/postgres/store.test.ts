@@ -163,6 +163,36 @@ describe('PostgreSQL store', () => {
     expect([...(await open(url).read()).orders()].map((order) => order.orderId)).toEqual([1, 4]);
   });
 
+  it('a read scoped to one order or one symbol loads only that book; an unscoped read loads all', async () => {
+    const url = await testStateUrl();
+    const a = open(url);
+    await a.write(async (tx) => {
+      await tx.execute(jpm(1, 5, '10'));
+      await tx.execute(jpm(2, 6, '11'));
+      await tx.execute(addCommand({ orderId: 3, symbol: 'IBM', side: 'Sell', amount: 7, price: '12' }));
+      await tx.execute(addCommand({ orderId: 4, symbol: 'MSFT', side: 'Sell', amount: 8, price: '13' }));
+      await tx.execute(removeCommand({ orderId: 4 }));
+    });
+    const ids = (view: { orders(): Iterable<{ orderId: number }> }): number[] => [...view.orders()].map((order) => order.orderId).sort();
+
+    const byOrder = await open(url).read({ orderId: 3 });
+    expect(ids(byOrder)).toEqual([3]);
+    expect((await byOrder.orderStatus(3)).order.amount).toBe(7);
+
+    const gone = await open(url).read({ orderId: 4 });
+    expect(ids(gone)).toEqual([]);
+    expect((await gone.orderStatus(4)).status).toBe('removed');
+    await expect(gone.orderStatus(99)).rejects.toMatchObject({ code: 'ORDER_NOT_FOUND' });
+
+    const b = open(url);
+    expect(ids(await b.read({ symbol: 'JPM' }))).toEqual([1, 2]);
+    expect(ids(await b.read({ orderId: 3 }))).toEqual([1, 2, 3]);
+    // Behind another process's write, a partial memory is dropped: only the book asked for is loaded again.
+    await a.write((tx) => tx.execute(removeCommand({ orderId: 2 })));
+    expect(ids(await b.read({ orderId: 3 }))).toEqual([3]);
+    expect(ids(await b.read())).toEqual([1, 3]);
+  });
+
   it('a bulk write (an import) finds what exists across its own chunks and what was there before', async () => {
     const url = await testStateUrl();
     const a = open(url);

@@ -102,7 +102,7 @@ export interface LiveOrderRow {
  * symbol in the order they queued: restoring them one after another rebuilds
  * each price level's priority.
  */
-export async function loadLiveOrders(client: pg.ClientBase, schema: string, symbols: readonly string[] | undefined): Promise<LiveOrderRow[]> {
+export async function loadLiveOrders(client: pg.ClientBase, schema: string, symbols: readonly string[] | undefined): Promise<Iterable<LiveOrderRow>> {
   const filter = symbols ? 'and symbol = any($1::text[])' : '';
   const { rows } = await client.query({
     text: `select order_id, symbol, side, amount, price, source, (extract(epoch from accepted_at) * 1000)::bigint
@@ -110,15 +110,22 @@ export async function loadLiveOrders(client: pg.ClientBase, schema: string, symb
     values: symbols ? [symbols] : [],
     rowMode: 'array',
   });
-  return (rows as string[][]).map((row) => ({
-    orderId: Number(row[0]),
-    symbol: row[1] as string,
-    side: row[2] as Side,
-    amount: Number(row[3]),
-    price: row[4] as string,
-    source: (row[5] ?? null) as string | null,
-    acceptedAt: Number(row[6]),
-  }));
+  return liveOrderRows(rows as string[][]);
+}
+
+/** Rows as orders one at a time: every book at once is millions of rows, so no second array of them. */
+function* liveOrderRows(rows: string[][]): Generator<LiveOrderRow> {
+  for (const row of rows) {
+    yield {
+      orderId: Number(row[0]),
+      symbol: row[1] as string,
+      side: row[2] as Side,
+      amount: Number(row[3]),
+      price: row[4] as string,
+      source: (row[5] ?? null) as string | null,
+      acceptedAt: Number(row[6]),
+    };
+  }
 }
 
 /** Symbols of those orders that are live now. */
