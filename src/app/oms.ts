@@ -56,7 +56,7 @@ export interface TradesQuery {
   limit?: string | undefined;
 }
 
-const isTrade = (record: OperationRecord): boolean => record.cmd.type === 'trade' || record.cmd.type === 'tradeQuote';
+const TRADE_KINDS: ReadonlyArray<Command['type']> = ['trade', 'tradeQuote'];
 
 export class Oms {
   constructor(private readonly store: StateStore) {}
@@ -146,18 +146,18 @@ export class Oms {
     const limit = query.limit === undefined ? DEFAULT_LIMIT : parseCount(query.limit, 'limit');
     const trades: TradeView[] = [];
     const filter = (record: OperationRecord): boolean => {
-      if (!isTrade(record)) return false;
       const trade = record.res as TradeView;
       return (symbol === undefined || trade.symbol === symbol) && (client === undefined || trade.client === client);
     };
-    for await (const record of this.store.history({ limit, filter })) trades.push(record.res as TradeView);
+    const all = symbol === undefined && client === undefined;
+    for await (const record of this.store.history({ limit, kinds: TRADE_KINDS, ...(all ? {} : { filter }) })) trades.push(record.res as TradeView);
     return trades;
   }
 
   /** Every trade, oldest first (an export). */
   async allTrades(): Promise<TradeView[]> {
     const trades: TradeView[] = [];
-    for await (const record of this.store.history({ filter: isTrade })) trades.push(record.res as TradeView);
+    for await (const record of this.store.history({ kinds: TRADE_KINDS })) trades.push(record.res as TradeView);
     return trades.reverse();
   }
 

@@ -104,6 +104,8 @@ export interface ReadScope {
 }
 
 export interface HistoryQuery {
+  /** Keep only records of these commands (a store may find them without reading the others). */
+  kinds?: ReadonlyArray<Command['type']>;
   /** Keep only records this accepts. */
   filter?: (record: OperationRecord) => boolean;
   limit?: number;

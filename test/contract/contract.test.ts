@@ -417,6 +417,12 @@ describe.each(CONTRACT_STORES)('store contract: $name', (entry) => {
       const adds = [];
       for await (const record of store.history({ limit: 3, filter: (record) => record.cmd.type === 'add' })) adds.push(record.op);
       expect(adds).toEqual(['add-4', 'add-3', 'add-2']);
+      const kinds = [];
+      for await (const record of store.history({ kinds: ['remove', 'trade'] })) kinds.push(record.op);
+      expect(kinds).toEqual(['r-3', 't-1']);
+      const both = [];
+      for await (const record of store.history({ kinds: ['add'], limit: 2, filter: (record) => record.op !== 'add-4' })) both.push(record.op);
+      expect(both).toEqual(['add-3', 'add-2']);
     });
   });
 

@@ -147,11 +147,18 @@ export async function operationsAfter(client: pg.ClientBase, schema: string, aft
   return rows.map(recordFromRow);
 }
 
-/** Operations with seq below `before`, newest first. */
-export async function operationsBefore(client: pg.ClientBase, schema: string, before: number, limit: number): Promise<OperationRecord[]> {
+/** Operations with seq below `before`, newest first; only those of some commands when `kinds` is given. */
+export async function operationsBefore(
+  client: pg.ClientBase,
+  schema: string,
+  before: number,
+  limit: number,
+  kinds?: readonly string[],
+): Promise<OperationRecord[]> {
+  // The kind is matched in the database: `trades` on a long history of adds reads no add.
   const { rows } = await client.query<OperationRow>(
-    `select ${OPERATION_COLUMNS} from ${quoted(schema)}.operations o where o.seq < $1 order by o.seq desc limit $2`,
-    [before, limit],
+    `select ${OPERATION_COLUMNS} from ${quoted(schema)}.operations o where o.seq < $1 ${kinds ? 'and o.kind = any($3::text[])' : ''} order by o.seq desc limit $2`,
+    kinds ? [before, limit, kinds] : [before, limit],
   );
   return rows.map(recordFromRow);
 }

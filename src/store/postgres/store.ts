@@ -174,16 +174,18 @@ export class PostgresStore implements StateStore, Archive {
     if (left <= 0) return;
     let before = Number.MAX_SAFE_INTEGER;
     for (;;) {
+      // Without a filter, the first page is all that is asked for (`history --limit 5` reads 5 rows).
+      const size = query.filter ? HISTORY_PAGE : Math.min(left, HISTORY_PAGE);
       const page = await this.withClient('read', async (client) => {
         if (!(await this.hasTables(client))) return [];
-        return operationsBefore(client, this.where.schema, before, HISTORY_PAGE);
+        return operationsBefore(client, this.where.schema, before, size, query.kinds);
       });
       for (const record of page) {
         if (query.filter && !query.filter(record)) continue;
         yield record;
         if (--left <= 0) return;
       }
-      if (page.length < HISTORY_PAGE) return;
+      if (page.length < size) return;
       before = (page[page.length - 1] as OperationRecord).seq;
     }
   }
