@@ -193,6 +193,20 @@ describe('PostgreSQL store', () => {
     expect(ids(await b.read())).toEqual([1, 3]);
   });
 
+  it('a failure that is not a rejection ends the write: commands given after it are refused with that error, unrun', async () => {
+    const url = await testStateUrl();
+    const a = open(url);
+    await a.write((tx) => tx.execute(jpm(1, 5, '10'), 'first'));
+    // PostgreSQL text cannot hold a NUL: the lookup of this op id fails in the database.
+    const settled = await a.write((tx) => Promise.allSettled([tx.execute(jpm(2, 5, '10'), 'bad\u0000id'), tx.execute(jpm(3, 5, '10')), tx.execute(jpm(4, 5, '10'))]));
+    const reasons = settled.map((one) => (one.status === 'rejected' ? (one.reason as unknown) : undefined));
+    expect(reasons[0]).toBeDefined();
+    expect(reasons[1]).toBe(reasons[0]);
+    expect(reasons[2]).toBe(reasons[0]);
+    expect([...(await a.read()).orders()].map((order) => order.orderId)).toEqual([1]);
+    expect((await a.write((tx) => tx.execute(jpm(2, 5, '10')))).status).toBe('applied');
+  });
+
   it('a bulk write (an import) finds what exists across its own chunks and what was there before', async () => {
     const url = await testStateUrl();
     const a = open(url);
