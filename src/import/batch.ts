@@ -10,8 +10,8 @@
 
 import path from 'node:path';
 import type { Batch, Oms } from '../app/oms.js';
+import type { Command } from '../core/commands.js';
 import { isRejection, OmsError, type Problem } from '../core/errors.js';
-import type { Outcome } from '../core/ledger.js';
 import type { Order } from '../core/types.js';
 import type { StateView } from '../store/store.js';
 import { readHeader, type Column } from './columns.js';
@@ -70,9 +70,6 @@ export interface ImportSummary {
   problems: Problem[];
   moreProblems: number;
 }
-
-/** How one row given to the transaction ended. */
-type Settled = { outcome: Outcome } | { error: unknown };
 
 /** Ledger field names as the CSV calls them. */
 const CSV_FIELDS: Record<string, Column> = { orderId: 'order_id', opId: 'op_id' };
@@ -150,22 +147,27 @@ class BatchRun {
   ) {}
 
   /**
-   * Rows handed to the transaction and not yet counted, in order. They are
-   * given without waiting, so a store that looks facts up remotely fetches
-   * theirs together (a re-import would otherwise cost a round trip a row);
-   * the transaction still decides them one by one, in order.
+   * Valid rows not yet run, in order. They go to the transaction together
+   * (executeAll), so a store that looks facts up remotely fetches theirs in
+   * one query (a re-import would otherwise cost a round trip a row); they are
+   * still decided one by one, in order.
    */
-  private given: Array<{ record: CsvRecord; opId: string; settled: Promise<Settled> }> = [];
+  private given: Array<{ record: CsvRecord; command: Command; opId: string }> = [];
 
   async rows(tx: Batch, records: CsvRecord[]): Promise<void> {
     for (const record of records) {
       if (this.signal.aborted) throw new OmsError('INTERRUPTED', `interrupted at line ${record.line}; nothing was imported`);
       this.read++;
       if (this.progress && this.read % PROGRESS_EVERY === 0) this.progress.update(this.read, this.input.position);
+      if (record.cut !== undefined) {
+        // Problems are reported in row order.
+        await this.run(tx);
+        this.reject(record, [{ field: 'row', message: record.cut }], undefined);
+        continue;
+      }
       const result = this.rowReader.read(record.cells);
       if (result.problems) {
-        // Problems are reported in row order.
-        await this.settle();
+        await this.run(tx);
         this.reject(record, result.problems, undefined);
         continue;
       }
@@ -173,28 +175,25 @@ class BatchRun {
       const opId = row.opId ?? this.opIds.derive(row.command);
       if (row.symbol !== undefined || row.side !== undefined) {
         // The check reads the state as the rows before left it.
-        await this.settle();
+        await this.run(tx);
         const mismatch = await orderMismatch(tx.view, row);
         if (mismatch) {
           this.reject(record, [mismatch], opId);
           continue;
         }
       }
-      const settled = tx.execute(row.command, opId).then(
-        (outcome): Settled => ({ outcome }),
-        (error: unknown): Settled => ({ error }),
-      );
-      this.given.push({ record, opId, settled });
+      this.given.push({ record, command: row.command, opId });
     }
-    await this.settle();
+    await this.run(tx);
   }
 
-  /** Counts the rows given so far, in order; a failure that is not a rejection stops the import. */
-  private async settle(): Promise<void> {
+  /** Runs the rows given so far and counts them, in order; a failure that is not a rejection stops the import. */
+  private async run(tx: Batch): Promise<void> {
+    if (this.given.length === 0) return;
     const given = this.given;
     this.given = [];
-    for (const { record, opId, settled } of given) {
-      const result = await settled;
+    const executed = await tx.executeAll(given);
+    for (const [i, result] of executed.entries()) {
       if ('outcome' in result) {
         this[result.outcome.status]++;
         continue;
@@ -202,6 +201,7 @@ class BatchRun {
       // What the order manager may reject a row for; anything else stops the import.
       const error = result.error;
       if (!isRejection(error)) throw error;
+      const { record, opId } = given[i] as (typeof given)[number];
       const field = error.details.field;
       this.reject(record, [{ field: field === undefined ? 'row' : (CSV_FIELDS[field] ?? field), message: error.message }], opId);
     }
@@ -216,7 +216,6 @@ class BatchRun {
 
 /** The symbol and side cells of a modify or remove row must describe the order it names. */
 async function orderMismatch(view: StateView, row: RowRequest): Promise<CellProblem | undefined> {
-  if (row.symbol === undefined && row.side === undefined) return undefined;
   const orderId = (row.command as { orderId: number }).orderId;
   let order: Order;
   try {

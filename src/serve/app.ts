@@ -9,16 +9,22 @@ import { httpStatusOf, retryAfterOf, toOmsError } from '../app/errors.js';
 import { errorJson } from '../app/json.js';
 import type { Oms } from '../app/oms.js';
 import { OmsError } from '../core/errors.js';
+import { clip, safeJson } from '../core/text.js';
+import { AllowedMethods } from './allowed-methods.js';
 import { bearerCheck } from './auth.js';
+import { clientErrorHandler } from './client-errors.js';
 import { CommitQueue } from './commit-queue.js';
+import { jsonBodyParser } from './json-body.js';
 import { Metrics } from './metrics.js';
 import { mutationRoutes } from './mutation-routes.js';
 import { readRoutes } from './read-routes.js';
+import { Readiness } from './readiness.js';
 import { noQuery } from './schemas.js';
 import { frameworkError, schemaError, type SchemaError } from './validation.js';
 
 export const BODY_LIMIT = 64 * 1024;
-const OPEN_ROUTES = new Set(['/healthz']);
+// A balancer's health checks carry no token.
+const OPEN_ROUTES = new Set(['/healthz', '/readyz']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -42,20 +48,25 @@ export interface OmsApp {
   app: FastifyInstance;
   queue: CommitQueue;
   metrics: Metrics;
+  readiness: Readiness;
   /** From now on: new requests get 503 (/healthz too), answers close their connection. */
   beginDrain(): void;
 }
 
+/** An error document as sent: escaped JSON text (SPEC §12). */
+const errorBody = (error: OmsError): string => safeJson(errorJson(error));
+
 function sendError(reply: FastifyReply, error: OmsError, status: number): FastifyReply {
   const retryAfter = retryAfterOf(error.code);
   if (status === 503 && retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-  return reply.code(status).type('application/json; charset=utf-8').send(errorJson(error));
+  return reply.code(status).type('application/json; charset=utf-8').send(errorBody(error));
 }
 
 export function buildApp(options: AppOptions): OmsApp {
   const { oms, logger } = options;
   const queue = new CommitQueue(oms);
   const metrics = new Metrics();
+  const readiness = new Readiness(oms, queue);
   let draining = false;
 
   const app = Fastify({
@@ -66,13 +77,24 @@ export function buildApp(options: AppOptions): OmsApp {
     ajv: { customOptions: { allowUnionTypes: true, removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, verbose: true } },
     schemaErrorFormatter: (errors, context) => schemaError(errors as SchemaError[], context),
     return503OnClosing: false,
+    clientErrorHandler: clientErrorHandler(logger, errorBody),
     frameworkErrors: (error, _request, reply) => {
-      const known = frameworkError(error, BODY_LIMIT) ?? { status: 400, error: new OmsError('INVALID_ARGUMENT', `request: ${error.message}`) };
+      const known = frameworkError(error, BODY_LIMIT) ?? { status: 400, error: new OmsError('INVALID_ARGUMENT', `request: ${clip(error.message, 200)}`) };
       sendError(reply, known.error, known.status);
     },
   });
   app.decorateRequest('opId', null);
   app.decorateRequest('notice', null);
+
+  // JSON only, read exactly (json-body.ts); text/plain is 415 like any other type (SPEC §7, §12).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonBodyParser);
+
+  const allowed = new AllowedMethods();
+  app.addHook('onRoute', (route) => {
+    allowed.add(route.method, route.url);
+    if (route.method === 'GET') allowed.add('HEAD', route.url);
+  });
 
   // Once stopping, requests that still arrive on open connections are turned
   // away (in our error shape, unlike fastify's own return503OnClosing).
@@ -123,8 +145,15 @@ export function buildApp(options: AppOptions): OmsApp {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const error = new OmsError('INVALID_ARGUMENT', `route: ${request.method} ${request.url.split('?')[0]} does not exist`, { field: 'route' });
-    sendError(reply, error, 404);
+    const path = clip(request.url.split('?')[0] ?? '', 200);
+    const methods = allowed.of(path);
+    if (methods.length > 0) {
+      reply.header('allow', methods.join(', '));
+      const error = new OmsError('INVALID_ARGUMENT', `method: ${request.method} is not allowed on ${path}; it takes ${methods.join(', ')}`, { field: 'method' });
+      return sendError(reply, error, 405);
+    }
+    const error = new OmsError('INVALID_ARGUMENT', `route: ${request.method} ${path} does not exist`, { field: 'route' });
+    return sendError(reply, error, 404);
   });
 
   app.get('/healthz', { schema: { querystring: noQuery } }, async (_request, reply) => {
@@ -136,6 +165,11 @@ export function buildApp(options: AppOptions): OmsApp {
     // Readable is not enough: a state whose last write failed is not usable until one succeeds.
     if (queue.stateFailure) return sendError(reply, queue.stateFailure, 503);
     return { status: 'ok' };
+  });
+
+  app.get('/readyz', { schema: { querystring: noQuery } }, async (_request, reply) => {
+    const failure = await readiness.check();
+    return failure ? sendError(reply, failure, 503) : { status: 'ready' };
   });
 
   app.get('/metrics', { schema: { querystring: noQuery } }, async (_request, reply) => {
@@ -156,6 +190,7 @@ export function buildApp(options: AppOptions): OmsApp {
     app,
     queue,
     metrics,
+    readiness,
     beginDrain: () => {
       draining = true;
     },

@@ -78,11 +78,11 @@ export class CommitQueue {
       await this.app.batch(async (tx) => {
         // All given at once, so a store that looks facts up remotely fetches
         // theirs together; the transaction still decides them one by one, in order.
-        const settled = await Promise.allSettled(batch.map((request) => tx.execute(request.command, request.opId)));
-        settled.forEach((result, i) => {
+        const executed = await tx.executeAll(batch);
+        executed.forEach((result, i) => {
           const request = batch[i] as Waiting;
-          if (result.status === 'fulfilled') {
-            const outcome = result.value;
+          if ('outcome' in result) {
+            const outcome = result.outcome;
             answers.push(() => {
               if (outcome.status === 'applied') this.committed++;
               request.resolve(outcome);
@@ -95,7 +95,7 @@ export class CommitQueue {
           // requests went on; anything else (an I/O failure, damage) may have
           // left the write unfinished, and the transaction refused every
           // request after it with the same error.
-          const error = result.reason;
+          const error = result.error;
           answers.push(() => request.reject(error));
           if (!isRejection(error)) unfinished ??= error;
         });

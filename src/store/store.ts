@@ -86,16 +86,26 @@ export interface Transaction {
    * Runs one command: fetches the facts it needs, then decides it. Rejects
    * with OmsError if it is refused (nothing changed). The operation is
    * committed when the write that runs it returns.
-   *
-   * Commands run one at a time in the order given, each seeing the ones
-   * before it. A caller with several at hand gives them all without waiting
-   * (a group commit, an import's rows), so a store that looks facts up
-   * remotely can fetch theirs together. A rejection (isRejection) leaves the
-   * others be; any other failure ends the transaction's work: commands given
-   * after it are refused with the same error, without running.
    */
   execute(command: Command, opId?: string): Promise<Outcome>;
+  /**
+   * Runs several commands as `execute` would one after another, in order,
+   * each seeing the ones before it; a store that looks facts up remotely
+   * fetches theirs together. A rejection (isRejection) is that command's
+   * answer and the others go on; any other failure is the answer of that
+   * command and of every one after it, which do not run.
+   */
+  executeAll(commands: ReadonlyArray<Given>): Promise<Executed[]>;
 }
+
+/** A command for executeAll. */
+export interface Given {
+  command: Command;
+  opId?: string | undefined;
+}
+
+/** What became of one command of executeAll. */
+export type Executed = { outcome: Outcome } | { error: unknown };
 
 /** What a read will look at; nothing named: everything. */
 export interface ReadScope {

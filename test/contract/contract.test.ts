@@ -346,7 +346,7 @@ describe.each(CONTRACT_STORES)('store contract: $name', (entry) => {
       expect((await run(store, removeCommand({ orderId: 1 }), 'b')).status).toBe('applied');
     });
 
-    it('commands given without waiting are decided in order, each seeing the earlier ones; a rejection leaves the rest be', async () => {
+    it('executeAll decides commands in order, each seeing the earlier ones; a rejection leaves the rest be', async () => {
       const store = await open();
       await seedBook(store);
       const given: Array<[Command, string]> = [
@@ -359,8 +359,8 @@ describe.each(CONTRACT_STORES)('store contract: $name', (entry) => {
         [addCommand({ orderId: 6, symbol: 'IBM', side: 'Buy', amount: 1, price: '1' }), 'g-5'],
         [modifyCommand({ orderId: 5, amount: 2 }), 'g-m5'],
       ];
-      const settled = await store.write((tx) => Promise.allSettled(given.map(([command, opId]) => tx.execute(command, opId))));
-      const summary = settled.map((result) => (result.status === 'fulfilled' ? result.value.status : (result.reason as OmsError).code));
+      const executed = await store.write((tx) => tx.executeAll(given.map(([command, opId]) => ({ command, opId }))));
+      const summary = executed.map((result) => ('outcome' in result ? result.outcome.status : (result.error as OmsError).code));
       expect(summary).toEqual(['applied', 'DUPLICATE_ORDER_ID', 'replayed', 'ORDER_NOT_FOUND', 'applied', 'unchanged', 'OP_ID_CONFLICT', 'applied']);
       const view = await store.read();
       expect(Array.from(view.orders(), (order) => [order.orderId, order.amount])).toEqual([

@@ -193,13 +193,13 @@ describe('PostgreSQL store', () => {
     expect(ids(await b.read())).toEqual([1, 3]);
   });
 
-  it('a failure that is not a rejection ends the write: commands given after it are refused with that error, unrun', async () => {
+  it('executeAll: a failure that is not a rejection is the answer of every command after it, unrun', async () => {
     const url = await testStateUrl();
     const a = open(url);
     await a.write((tx) => tx.execute(jpm(1, 5, '10'), 'first'));
     // PostgreSQL text cannot hold a NUL: the lookup of this op id fails in the database.
-    const settled = await a.write((tx) => Promise.allSettled([tx.execute(jpm(2, 5, '10'), 'bad\u0000id'), tx.execute(jpm(3, 5, '10')), tx.execute(jpm(4, 5, '10'))]));
-    const reasons = settled.map((one) => (one.status === 'rejected' ? (one.reason as unknown) : undefined));
+    const executed = await a.write((tx) => tx.executeAll([{ command: jpm(2, 5, '10'), opId: 'bad\u0000id' }, { command: jpm(3, 5, '10') }, { command: jpm(4, 5, '10') }]));
+    const reasons = executed.map((one) => ('error' in one ? one.error : undefined));
     expect(reasons[0]).toBeDefined();
     expect(reasons[1]).toBe(reasons[0]);
     expect(reasons[2]).toBe(reasons[0]);

@@ -11,7 +11,7 @@ import type { Command } from '../../core/commands.js';
 import { isRejection, OmsError } from '../../core/errors.js';
 import { recordKeys, type Archive, type OperationRecord, type Outcome } from '../../core/ledger.js';
 import { gatherFacts } from '../facts.js';
-import type { StateView, Transaction } from '../store.js';
+import type { Executed, Given, StateView, Transaction } from '../store.js';
 import { ledgerView } from '../view.js';
 import type { Memory } from './memory.js';
 import { Projection, type OrderBefore } from './projection.js';
@@ -95,6 +95,12 @@ export class PostgresTransaction implements Transaction, Archive {
     });
     this.turn = run.catch(() => undefined);
     return run;
+  }
+
+  /** All given at once: the facts of up to LOOKAHEAD of them come in one query. */
+  async executeAll(commands: ReadonlyArray<Given>): Promise<Executed[]> {
+    const settled = await Promise.allSettled(commands.map(({ command, opId }) => this.execute(command, opId)));
+    return settled.map((result) => (result.status === 'fulfilled' ? { outcome: result.value } : { error: result.reason as unknown }));
   }
 
   /** Fetches, in one query each, the first facts and the books of this command and those waiting behind it. */
