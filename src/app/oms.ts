@@ -96,7 +96,7 @@ export interface TradesQuery {
   limit?: string | undefined;
 }
 
-const isTrade = (record: OperationRecord): boolean => record.cmd.type === 'trade' || record.cmd.type === 'tradeQuote';
+const TRADE_KINDS: ReadonlyArray<Command['type']> = ['trade', 'tradeQuote'];
 
 function parseQuoteStatus(input: string): QuoteStatus {
   const status = input.toLowerCase();
@@ -199,7 +199,7 @@ export class Oms {
 
   async order(orderId: string | number): Promise<OrderStatus> {
     const id = parseOrderId(orderId);
-    return (await this.store.read()).orderStatus(id);
+    return (await this.store.read({ orderId: id })).orderStatus(id);
   }
 
   /**
@@ -233,11 +233,11 @@ export class Oms {
     const limit = query.limit === undefined ? DEFAULT_LIMIT : parseCount(query.limit, 'limit');
     const trades: TradeView[] = [];
     const filter = (record: OperationRecord): boolean => {
-      if (!isTrade(record)) return false;
       const trade = record.res as TradeView;
       return (symbol === undefined || trade.symbol === symbol) && (client === undefined || trade.client === client);
     };
-    for await (const record of this.store.history({ limit, filter })) trades.push(record.res as TradeView);
+    const all = symbol === undefined && client === undefined;
+    for await (const record of this.store.history({ limit, kinds: TRADE_KINDS, ...(all ? {} : { filter }) })) trades.push(record.res as TradeView);
     return trades;
   }
 
@@ -280,7 +280,7 @@ export class Oms {
   /** Every trade, oldest first (an export). */
   async allTrades(): Promise<TradeView[]> {
     const trades: TradeView[] = [];
-    for await (const record of this.store.history({ filter: isTrade })) trades.push(record.res as TradeView);
+    for await (const record of this.store.history({ kinds: TRADE_KINDS })) trades.push(record.res as TradeView);
     return trades.reverse();
   }
 

@@ -76,28 +76,29 @@ export class CommitQueue {
     let unfinished: unknown;
     try {
       await this.app.batch(async (tx) => {
-        for (const request of batch) {
-          if (unfinished !== undefined) {
-            const error = unfinished;
-            answers.push(() => request.reject(error));
-            continue;
-          }
-          try {
-            const outcome = await tx.execute(request.command, request.opId);
+        // All given at once, so a store that looks facts up remotely fetches
+        // theirs together; the transaction still decides them one by one, in order.
+        const executed = await tx.executeAll(batch);
+        executed.forEach((result, i) => {
+          const request = batch[i] as Waiting;
+          if ('outcome' in result) {
+            const outcome = result.outcome;
             answers.push(() => {
               if (outcome.status === 'applied') this.committed++;
               request.resolve(outcome);
             });
-          } catch (error) {
-            // Answered after the commit too: the rejection may rest on an
-            // earlier request of this write, which counts only once committed.
-            // A rejection was decided before anything changed, so the other
-            // requests go on; anything else (an I/O failure, damage) may have
-            // left the write unfinished, so nothing after it runs in it.
-            answers.push(() => request.reject(error));
-            if (!isRejection(error)) unfinished = error;
+            return;
           }
-        }
+          // Answered after the commit too: the rejection may rest on an
+          // earlier request of this write, which counts only once committed.
+          // A rejection was decided before anything changed, so the other
+          // requests went on; anything else (an I/O failure, damage) may have
+          // left the write unfinished, and the transaction refused every
+          // request after it with the same error.
+          const error = result.error;
+          answers.push(() => request.reject(error));
+          if (!isRejection(error)) unfinished ??= error;
+        });
       });
     } catch (error) {
       // Not committed: nothing this write ran is acknowledged.

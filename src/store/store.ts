@@ -88,9 +88,34 @@ export interface Transaction {
    * committed when the write that runs it returns.
    */
   execute(command: Command, opId?: string): Promise<Outcome>;
+  /**
+   * Runs several commands as `execute` would one after another, in order,
+   * each seeing the ones before it; a store that looks facts up remotely
+   * fetches theirs together. A rejection (isRejection) is that command's
+   * answer and the others go on; any other failure is the answer of that
+   * command and of every one after it, which do not run.
+   */
+  executeAll(commands: ReadonlyArray<Given>): Promise<Executed[]>;
+}
+
+/** A command for executeAll. */
+export interface Given {
+  command: Command;
+  opId?: string | undefined;
+}
+
+/** What became of one command of executeAll. */
+export type Executed = { outcome: Outcome } | { error: unknown };
+
+/** What a read will look at; nothing named: everything. */
+export interface ReadScope {
+  symbol?: string;
+  orderId?: number;
 }
 
 export interface HistoryQuery {
+  /** Keep only records of these commands (a store may find them without reading the others). */
+  kinds?: ReadonlyArray<Command['type']>;
   /** Keep only records this accepts. */
   filter?: (record: OperationRecord) => boolean;
   limit?: number;
@@ -161,10 +186,11 @@ export interface StateStore {
   readonly stats: StoreStats;
   /**
    * The latest committed state, without blocking writers of other processes.
-   * `scope` says what the caller will look at, so a store that loads books
-   * on demand may load only that symbol; a store may ignore it.
+   * `scope` says what the caller will look at (one symbol's book, or one
+   * order: its book if it is live), so a store that loads books on demand
+   * may load only that; a store may ignore it.
    */
-  read(scope?: { symbol?: string }): Promise<StateView>;
+  read(scope?: ReadScope): Promise<StateView>;
   /**
    * Runs `work` as one write: waits for other writers, catches up, runs the
    * commands, commits, and only then resolves. `work` must not call read()

@@ -381,6 +381,32 @@ describe.each(CONTRACT_STORES)('store contract: $name', (entry) => {
       expect((await run(store, removeCommand({ orderId: 1 }), 'b')).status).toBe('applied');
     });
 
+    it('executeAll decides commands in order, each seeing the earlier ones; a rejection leaves the rest be', async () => {
+      const store = await open();
+      await seedBook(store);
+      const given: Array<[Command, string]> = [
+        [addCommand({ orderId: 5, symbol: 'JPM', side: 'Sell', amount: 5, price: '30' }), 'g-5'],
+        [addCommand({ orderId: 5, symbol: 'JPM', side: 'Sell', amount: 6, price: '30' }), 'g-5-other'],
+        [DOCUMENT_BOOK[0]!, 'g-replay'],
+        [removeCommand({ orderId: 9 }), 'g-r9'],
+        [tradeCommand({ symbol: 'JPM', side: 'Buy', amount: 25, client: null, partial: false }), 'g-t'],
+        [removeCommand({ orderId: 1 }), 'g-r1'],
+        [addCommand({ orderId: 6, symbol: 'IBM', side: 'Buy', amount: 1, price: '1' }), 'g-5'],
+        [modifyCommand({ orderId: 5, amount: 2 }), 'g-m5'],
+      ];
+      const executed = await store.write((tx) => tx.executeAll(given.map(([command, opId]) => ({ command, opId }))));
+      const summary = executed.map((result) => ('outcome' in result ? result.outcome.status : (result.error as OmsError).code));
+      expect(summary).toEqual(['applied', 'DUPLICATE_ORDER_ID', 'replayed', 'ORDER_NOT_FOUND', 'applied', 'unchanged', 'OP_ID_CONFLICT', 'applied']);
+      const view = await store.read();
+      expect(Array.from(view.orders(), (order) => [order.orderId, order.amount])).toEqual([
+        [3, 7],
+        [2, 12],
+        [4, 5],
+        [5, 2],
+      ]);
+      expect(await seqOf(store)).toBe(DOCUMENT_BOOK.length + 3);
+    });
+
     it('dry run: every check runs and every result is given, but nothing is committed', async () => {
       const store = await open();
       await seedBook(store);
@@ -426,6 +452,12 @@ describe.each(CONTRACT_STORES)('store contract: $name', (entry) => {
       const adds = [];
       for await (const record of store.history({ limit: 3, filter: (record) => record.cmd.type === 'add' })) adds.push(record.op);
       expect(adds).toEqual(['add-4', 'add-3', 'add-2']);
+      const kinds = [];
+      for await (const record of store.history({ kinds: ['remove', 'trade'] })) kinds.push(record.op);
+      expect(kinds).toEqual(['r-3', 't-1']);
+      const both = [];
+      for await (const record of store.history({ kinds: ['add'], limit: 2, filter: (record) => record.op !== 'add-4' })) both.push(record.op);
+      expect(both).toEqual(['add-3', 'add-2']);
     });
   });
 

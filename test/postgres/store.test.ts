@@ -163,6 +163,50 @@ describe('PostgreSQL store', () => {
     expect([...(await open(url).read()).orders()].map((order) => order.orderId)).toEqual([1, 4]);
   });
 
+  it('a read scoped to one order or one symbol loads only that book; an unscoped read loads all', async () => {
+    const url = await testStateUrl();
+    const a = open(url);
+    await a.write(async (tx) => {
+      await tx.execute(jpm(1, 5, '10'));
+      await tx.execute(jpm(2, 6, '11'));
+      await tx.execute(addCommand({ orderId: 3, symbol: 'IBM', side: 'Sell', amount: 7, price: '12' }));
+      await tx.execute(addCommand({ orderId: 4, symbol: 'MSFT', side: 'Sell', amount: 8, price: '13' }));
+      await tx.execute(removeCommand({ orderId: 4 }));
+    });
+    const ids = (view: { orders(): Iterable<{ orderId: number }> }): number[] => [...view.orders()].map((order) => order.orderId).sort();
+
+    const byOrder = await open(url).read({ orderId: 3 });
+    expect(ids(byOrder)).toEqual([3]);
+    expect((await byOrder.orderStatus(3)).order.amount).toBe(7);
+
+    const gone = await open(url).read({ orderId: 4 });
+    expect(ids(gone)).toEqual([]);
+    expect((await gone.orderStatus(4)).status).toBe('removed');
+    await expect(gone.orderStatus(99)).rejects.toMatchObject({ code: 'ORDER_NOT_FOUND' });
+
+    const b = open(url);
+    expect(ids(await b.read({ symbol: 'JPM' }))).toEqual([1, 2]);
+    expect(ids(await b.read({ orderId: 3 }))).toEqual([1, 2, 3]);
+    // Behind another process's write, a partial memory is dropped: only the book asked for is loaded again.
+    await a.write((tx) => tx.execute(removeCommand({ orderId: 2 })));
+    expect(ids(await b.read({ orderId: 3 }))).toEqual([3]);
+    expect(ids(await b.read())).toEqual([1, 3]);
+  });
+
+  it('executeAll: a failure that is not a rejection is the answer of every command after it, unrun', async () => {
+    const url = await testStateUrl();
+    const a = open(url);
+    await a.write((tx) => tx.execute(jpm(1, 5, '10'), 'first'));
+    // PostgreSQL text cannot hold a NUL: the lookup of this op id fails in the database.
+    const executed = await a.write((tx) => tx.executeAll([{ command: jpm(2, 5, '10'), opId: 'bad\u0000id' }, { command: jpm(3, 5, '10') }, { command: jpm(4, 5, '10') }]));
+    const reasons = executed.map((one) => ('error' in one ? one.error : undefined));
+    expect(reasons[0]).toBeDefined();
+    expect(reasons[1]).toBe(reasons[0]);
+    expect(reasons[2]).toBe(reasons[0]);
+    expect([...(await a.read()).orders()].map((order) => order.orderId)).toEqual([1]);
+    expect((await a.write((tx) => tx.execute(jpm(2, 5, '10')))).status).toBe('applied');
+  });
+
   it('a bulk write (an import) finds what exists across its own chunks and what was there before', async () => {
     const url = await testStateUrl();
     const a = open(url);

@@ -139,10 +139,10 @@ describe('PostgreSQL tables', () => {
       // Key order survives jsonb: a replay prints what the first run printed.
       expect(back.map((record) => JSON.stringify(record))).toEqual(records.map((record) => JSON.stringify(record)));
       expect((await operationsBefore(client, schema, 8, 2)).map((record) => record.seq)).toEqual([7, 6]);
-      const books = await loadLiveOrders(client, schema, ['JPM']);
+      const books = [...(await loadLiveOrders(client, schema, ['JPM']))];
       expect(books.map((order) => [order.orderId, order.amount, order.price])).toEqual([[4, 10, '21'], [1, 25, '20']]);
       expect(books[1]?.acceptedAt).toBe(T0 + 1);
-      expect(await loadLiveOrders(client, schema, ['AMZN'])).toEqual([]);
+      expect([...(await loadLiveOrders(client, schema, ['AMZN']))]).toEqual([]);
       expect(await liveSymbolsOf(client, schema, [1, 3, 5, 99])).toEqual(['JPM']);
       const facts = await fetchKeys(client, schema, ['o:op-2', 'i:3', 'e:3', 'e:5', 'e:1', 'q:1', 'x:1', 'o:nope', 'i:not-a-number']);
       expect([...facts.keys()].sort()).toEqual(['e:3', 'e:5', 'i:3', 'o:op-2', 'q:1', 'x:1']);

@@ -89,6 +89,7 @@ export class FileStore implements StateStore {
         throw corrupt(this.paths.journal, line.offset, 'a journal line is not valid JSON');
       }
       if (record.end !== undefined) continue;
+      if (query.kinds && !query.kinds.includes(record.cmd.type)) continue;
       if (query.filter && !query.filter(record)) continue;
       yield record;
       if (--left <= 0) return;

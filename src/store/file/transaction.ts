@@ -9,7 +9,8 @@ import { OmsError } from '../../core/errors.js';
 import { recordKeys, type Facts, type OperationRecord, type Outcome } from '../../core/ledger.js';
 import { gatherFacts } from '../facts.js';
 import { encodeBatchEnd, encodeRecord, JournalWriter } from '../journal.js';
-import type { StateView, Transaction, WriteOptions } from '../store.js';
+import { executeInTurn } from '../execute-all.js';
+import type { Executed, Given, StateView, Transaction, WriteOptions } from '../store.js';
 import { ledgerView } from '../view.js';
 import type { FileArchive } from './archive.js';
 import type { FileContext, Loaded } from './context.js';
@@ -40,6 +41,10 @@ export class FileTransaction implements Transaction {
 
   /** A command whose facts are being fetched: the next must wait for it (await each execute). */
   private running = false;
+
+  executeAll(commands: ReadonlyArray<Given>): Promise<Executed[]> {
+    return executeInTurn(this, commands);
+  }
 
   execute(command: Command, opId?: string): Promise<Outcome> {
     if (this.closed) return Promise.reject(new OmsError('INTERNAL', 'transaction already closed'));

@@ -12,7 +12,7 @@ import { parsePrice } from '../../core/decimal.js';
 import { OmsError } from '../../core/errors.js';
 import { Ledger, type Needs } from '../../core/ledger.js';
 import type { Convention } from '../../core/types.js';
-import { liveSymbolsOf, loadLiveOrders, operationsAfter, type StateRow } from './queries.js';
+import { liveSymbolsOf, loadLiveOrders, operationsAfter, type LiveOrderRow, type StateRow } from './queries.js';
 
 const CATCH_UP_PAGE = 10_000;
 
@@ -122,7 +122,7 @@ export class Memory {
     for (const symbol of wanted) this.symbols.add(symbol);
   }
 
-  private restore(rows: Awaited<ReturnType<typeof loadLiveOrders>>): void {
+  private restore(rows: Iterable<LiveOrderRow>): void {
     for (const row of rows) {
       this.ledger.restoreOrder(row.orderId, row.symbol, row.side, row.amount, parsePrice(row.price), row.source, row.acceptedAt);
     }

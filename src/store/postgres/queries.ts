@@ -102,7 +102,7 @@ export interface LiveOrderRow {
  * symbol in the order they queued: restoring them one after another rebuilds
  * each price level's priority.
  */
-export async function loadLiveOrders(client: pg.ClientBase, schema: string, symbols: readonly string[] | undefined): Promise<LiveOrderRow[]> {
+export async function loadLiveOrders(client: pg.ClientBase, schema: string, symbols: readonly string[] | undefined): Promise<Iterable<LiveOrderRow>> {
   const filter = symbols ? 'and symbol = any($1::text[])' : '';
   const { rows } = await client.query({
     text: `select order_id, symbol, side, amount, price, source, (extract(epoch from accepted_at) * 1000)::bigint
@@ -110,15 +110,22 @@ export async function loadLiveOrders(client: pg.ClientBase, schema: string, symb
     values: symbols ? [symbols] : [],
     rowMode: 'array',
   });
-  return (rows as string[][]).map((row) => ({
-    orderId: Number(row[0]),
-    symbol: row[1] as string,
-    side: row[2] as Side,
-    amount: Number(row[3]),
-    price: row[4] as string,
-    source: (row[5] ?? null) as string | null,
-    acceptedAt: Number(row[6]),
-  }));
+  return liveOrderRows(rows as string[][]);
+}
+
+/** Rows as orders one at a time: every book at once is millions of rows, so no second array of them. */
+function* liveOrderRows(rows: string[][]): Generator<LiveOrderRow> {
+  for (const row of rows) {
+    yield {
+      orderId: Number(row[0]),
+      symbol: row[1] as string,
+      side: row[2] as Side,
+      amount: Number(row[3]),
+      price: row[4] as string,
+      source: (row[5] ?? null) as string | null,
+      acceptedAt: Number(row[6]),
+    };
+  }
 }
 
 /** Symbols of those orders that are live now. */
@@ -140,11 +147,18 @@ export async function operationsAfter(client: pg.ClientBase, schema: string, aft
   return rows.map(recordFromRow);
 }
 
-/** Operations with seq below `before`, newest first. */
-export async function operationsBefore(client: pg.ClientBase, schema: string, before: number, limit: number): Promise<OperationRecord[]> {
+/** Operations with seq below `before`, newest first; only those of some commands when `kinds` is given. */
+export async function operationsBefore(
+  client: pg.ClientBase,
+  schema: string,
+  before: number,
+  limit: number,
+  kinds?: readonly string[],
+): Promise<OperationRecord[]> {
+  // The kind is matched in the database: `trades` on a long history of adds reads no add.
   const { rows } = await client.query<OperationRow>(
-    `select ${OPERATION_COLUMNS} from ${quoted(schema)}.operations o where o.seq < $1 order by o.seq desc limit $2`,
-    [before, limit],
+    `select ${OPERATION_COLUMNS} from ${quoted(schema)}.operations o where o.seq < $1 ${kinds ? 'and o.kind = any($3::text[])' : ''} order by o.seq desc limit $2`,
+    kinds ? [before, limit, kinds] : [before, limit],
   );
   return rows.map(recordFromRow);
 }

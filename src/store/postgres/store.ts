@@ -7,9 +7,9 @@
 
 import pg from 'pg';
 import { OmsError } from '../../core/errors.js';
-import type { Archive, OperationRecord } from '../../core/ledger.js';
+import type { Archive, Needs, OperationRecord } from '../../core/ledger.js';
 import type { Convention } from '../../core/types.js';
-import type { HistoryQuery, InitResult, QuotesQuery, StoredQuote, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
+import type { HistoryQuery, InitResult, QuotesQuery, ReadScope, StoredQuote, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
 import { ledgerView } from '../view.js';
 import { databaseError } from './errors.js';
 import { parseLocation, type PostgresLocation } from './location.js';
@@ -119,18 +119,24 @@ export class PostgresStore implements StateStore, Archive {
 
   /**
    * Brings memory up to the committed state, in one consistent snapshot, with
-   * the books `symbol` names (or every book). Undefined when there is no state.
+   * the books `scope` names (or every book). Undefined when there is no state.
    */
-  private async refresh(client: pg.ClientBase, symbol: string | undefined): Promise<Memory | undefined> {
+  private async refresh(client: pg.ClientBase, scope: ReadScope): Promise<Memory | undefined> {
     if (!(await this.hasTables(client))) return undefined;
     const row = await readStateRow(client, this.where.schema);
     if (!row) return undefined;
-    await this.follow(client, row, symbol === undefined || this.options.longLived === true ? 'all' : [symbol]);
+    const { symbol, orderId } = scope;
+    const some = symbol !== undefined || orderId !== undefined;
+    await this.follow(
+      client,
+      row,
+      !some || this.options.longLived === true ? 'all' : { symbols: symbol === undefined ? [] : [symbol], orders: orderId === undefined ? [] : [orderId] },
+    );
     return this.memory;
   }
 
-  /** Makes memory follow `row`, then loads the books asked for. */
-  private async follow(client: pg.ClientBase, row: StateRow, books: 'all' | string[]): Promise<Memory> {
+  /** Makes memory follow `row`, then loads the books asked for (those of some symbols and of some orders if live). */
+  private async follow(client: pg.ClientBase, row: StateRow, books: 'all' | Pick<Needs, 'symbols' | 'orders'>): Promise<Memory> {
     let memory = this.memory;
     if (!memory || !memory.canFollow(row) || (books === 'all' && memory.partial)) {
       memory = new Memory(this.where.schema, row);
@@ -139,12 +145,12 @@ export class PostgresStore implements StateStore, Archive {
     this.memory = undefined;
     if (memory.complete) await memory.catchUp(client, row.counters.seq, this.location);
     if (books === 'all') await memory.loadAll(client);
-    else await memory.load(client, { keys: [], symbols: books, orders: [] });
+    else await memory.load(client, { keys: [], ...books });
     this.memory = memory;
     return memory;
   }
 
-  read(scope: { symbol?: string } = {}): Promise<StateView> {
+  read(scope: ReadScope = {}): Promise<StateView> {
     return this.exclusive(() =>
       this.withClient('read', async (client) => {
         // A complete memory only catches up (operations are bounded by the
@@ -152,7 +158,7 @@ export class PostgresStore implements StateStore, Archive {
         const snapshot = !this.memory?.complete;
         if (snapshot) await client.query('begin isolation level repeatable read read only');
         try {
-          const memory = await this.refresh(client, scope.symbol);
+          const memory = await this.refresh(client, scope);
           if (memory) return ledgerView(memory.ledger, this);
           this.notice(`no state at ${this.location} yet; showing an empty one`);
           return ledgerView(Memory.empty(this.where.schema).ledger, this);
@@ -168,16 +174,18 @@ export class PostgresStore implements StateStore, Archive {
     if (left <= 0) return;
     let before = Number.MAX_SAFE_INTEGER;
     for (;;) {
+      // Without a filter, the first page is all that is asked for (`history --limit 5` reads 5 rows).
+      const size = query.filter ? HISTORY_PAGE : Math.min(left, HISTORY_PAGE);
       const page = await this.withClient('read', async (client) => {
         if (!(await this.hasTables(client))) return [];
-        return operationsBefore(client, this.where.schema, before, HISTORY_PAGE);
+        return operationsBefore(client, this.where.schema, before, size, query.kinds);
       });
       for (const record of page) {
         if (query.filter && !query.filter(record)) continue;
         yield record;
         if (--left <= 0) return;
       }
-      if (page.length < HISTORY_PAGE) return;
+      if (page.length < size) return;
       before = (page[page.length - 1] as OperationRecord).seq;
     }
   }
@@ -323,7 +331,7 @@ export class PostgresStore implements StateStore, Archive {
         row = (await readStateRow(client, this.where.schema)) as StateRow;
       }
       // A long-lived store, or a write of many operations, is cheaper with every book in memory at once.
-      const memory = await this.follow(client, row, this.options.longLived || options.bulk ? 'all' : []);
+      const memory = await this.follow(client, row, this.options.longLived || options.bulk ? 'all' : { symbols: [], orders: [] });
       // An injected clock (tests) wins; otherwise one clock for every machine: the database's.
       const clock = this.options.clock ?? (() => lockedAt + Math.floor(performance.now() - started));
       // Many operations follow: knowing which keys exist spares a lookup for each new one.

@@ -8,10 +8,10 @@
 
 import type pg from 'pg';
 import type { Command } from '../../core/commands.js';
-import { OmsError } from '../../core/errors.js';
+import { isRejection, OmsError } from '../../core/errors.js';
 import { recordKeys, type Archive, type OperationRecord, type Outcome } from '../../core/ledger.js';
 import { gatherFacts } from '../facts.js';
-import type { StateView, Transaction } from '../store.js';
+import type { Executed, Given, StateView, Transaction } from '../store.js';
 import { ledgerView } from '../view.js';
 import type { Memory } from './memory.js';
 import { Projection, type OrderBefore } from './projection.js';
@@ -37,6 +37,8 @@ export class PostgresTransaction implements Transaction, Archive {
   /** Commands given but not started, in order. */
   private readonly waiting: Array<{ command: Command; opId: string | undefined; fetched?: boolean }> = [];
   private turn: Promise<unknown> = Promise.resolve();
+  /** A failure that was not a rejection: nothing runs after it. */
+  private failure: { error: unknown } | undefined;
   private closed = false;
   /** Operations this write has run (written or not). */
   records = 0;
@@ -77,15 +79,28 @@ export class PostgresTransaction implements Transaction, Archive {
     this.waiting.push(entry);
     const run = this.turn.then(async () => {
       try {
-        if (this.closed) throw new OmsError('INTERNAL', 'transaction already closed');
-        if (this.waiting.length > 1 && !entry.fetched) await this.lookAhead();
-      } finally {
-        this.waiting.splice(this.waiting.indexOf(entry), 1);
+        try {
+          if (this.failure) throw this.failure.error;
+          if (this.closed) throw new OmsError('INTERNAL', 'transaction already closed');
+          if (this.waiting.length > 1 && !entry.fetched) await this.lookAhead();
+        } finally {
+          this.waiting.splice(this.waiting.indexOf(entry), 1);
+        }
+        return await this.run(command, opId);
+      } catch (error) {
+        // The database transaction may be aborted: nothing given after this runs.
+        if (!isRejection(error)) this.failure ??= { error };
+        throw error;
       }
-      return this.run(command, opId);
     });
     this.turn = run.catch(() => undefined);
     return run;
+  }
+
+  /** All given at once: the facts of up to LOOKAHEAD of them come in one query. */
+  async executeAll(commands: ReadonlyArray<Given>): Promise<Executed[]> {
+    const settled = await Promise.allSettled(commands.map(({ command, opId }) => this.execute(command, opId)));
+    return settled.map((result) => (result.status === 'fulfilled' ? { outcome: result.value } : { error: result.reason as unknown }));
   }
 
   /** Fetches, in one query each, the first facts and the books of this command and those waiting behind it. */
