@@ -8,7 +8,7 @@
 // the same with or without the history. Prints {"seq","liveOrders"}.
 
 import { addCommand, modifyCommand, removeCommand, tradeCommand } from '../../dist/core/commands.js';
-import { FileStore } from '../../dist/store/file-store.js';
+import { openStore } from '../../dist/store/open.js';
 
 const BATCH = 50_000;
 const SYMBOLS = 100;
@@ -56,25 +56,23 @@ function* everything() {
   yield* history(operations - liveOrders);
 }
 
-const store = new FileStore(path, { command: 'bench build-state' });
+const store = await openStore(path, { command: 'bench build-state' });
 const commands = everything();
-let seq = 0;
 for (let exhausted = false; !exhausted; ) {
-  seq = await store.write(
-    (tx) => {
+  await store.write(
+    async (tx) => {
       for (let n = 0; n < BATCH; n++) {
         const next = commands.next();
         if (next.done) {
           exhausted = true;
           break;
         }
-        tx.execute(next.value);
+        await tx.execute(next.value);
       }
-      return tx.ledger.counters.seq;
     },
     { bulk: true, convention: 'market' },
   );
 }
 const status = await store.status();
-store.close();
-process.stdout.write(`${JSON.stringify({ seq, operations: status.operations, liveOrders: status.liveOrders })}\n`);
+await store.close();
+process.stdout.write(`${JSON.stringify({ seq: status.seq, operations: status.operations, liveOrders: status.liveOrders })}\n`);

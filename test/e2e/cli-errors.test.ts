@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ok, oms, omsJson, stateFiles, useTempStates } from './helpers.js';
+import { SLACK } from '../pace.js';
+import { PACE, ok, oms, omsJson, stateFiles, useTempStates } from './helpers.js';
 
 const { fresh, documentState } = useTempStates();
 
@@ -31,6 +32,12 @@ async function rejects(state: string, args: string[], code: string, exit: number
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * A quote's --ttl that outlasts the next command (which trades it) at this
+ * machine's pace, and no more: the test then sleeps until it has expired.
+ */
+const TTL_FOR_ONE_COMMAND = String(Math.max(2, Math.ceil((PACE.commandMs * SLACK * 2) / 1000)));
 
 describe.concurrent('rejected by the order manager: exit 3, nothing changes', () => {
   it('ORDER_NOT_FOUND, DUPLICATE_ORDER_ID, INSUFFICIENT_LIQUIDITY (with available), QUOTE_NOT_FOUND, OP_ID_CONFLICT', async () => {
@@ -75,11 +82,12 @@ describe.concurrent('rejected by the order manager: exit 3, nothing changes', ()
 
   it('QUOTE_USED, QUOTE_EXPIRED, PRICE_MOVED, checked in that order', async () => {
     const { state } = documentState();
-    // Traded at once; 3 s leaves room for a busy machine to start the next process.
-    const used = await ok(state, ['quote', 'JPM', 'buy', '5', '--ttl', '3']);
+    // Traded at once, before it expires.
+    const used = await ok(state, ['quote', 'JPM', 'buy', '5', '--ttl', TTL_FOR_ONE_COMMAND]);
     await ok(state, ['trade', '--quote', String(used.quoteId)]);
     const expiring = await ok(state, ['quote', 'JPM', 'buy', '2', '--ttl', '1']);
-    const moving = await ok(state, ['quote', 'JPM', 'buy', '22']);
+    // Must not expire before it is traded, however slow the machine.
+    const moving = await ok(state, ['quote', 'JPM', 'buy', '22', '--ttl', '3600']);
 
     // The book moves under both open quotes.
     await ok(state, ['modify', '1', '--price', '19']);

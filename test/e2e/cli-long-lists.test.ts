@@ -6,9 +6,15 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCommand } from '../../src/core/commands.js';
 import { openStore } from '../../src/store/open.js';
-import { OMS, ROOT, oms, tempState, type TempState } from './helpers.js';
+import { OMS, PACE, ROOT, oms, tempState, type TempState } from './helpers.js';
 
 const COUNT = 20_000;
+/**
+ * Hang guard for work on all COUNT orders (seeding them, listing them), in
+ * typical commands at this machine's pace: one such run counts as a hundred
+ * commands per 10,000 orders.
+ */
+const LIST_GUARD_MS = PACE.commands((COUNT / 10_000) * 100);
 let big: TempState;
 
 beforeAll(async () => {
@@ -26,7 +32,7 @@ beforeAll(async () => {
   } finally {
     await store.close();
   }
-}, 120_000);
+}, LIST_GUARD_MS);
 
 afterAll(() => big.cleanup());
 
@@ -34,7 +40,7 @@ const ROW = /^ *(\d+)  S\d+ +(Buy |Sell)  +\d+  +\d+\.125  (desk-\d|      )  \d{
 
 describe.concurrent('oms orders on many live orders', () => {
   it('prints every order once, in the --json order, each row well formed', async () => {
-    const [text, json] = await Promise.all([oms(['orders'], { state: big.state, timeout: 120_000 }), oms(['--json', 'orders'], { state: big.state, timeout: 120_000 })]);
+    const [text, json] = await Promise.all([oms(['orders'], { state: big.state, timeout: LIST_GUARD_MS }), oms(['--json', 'orders'], { state: big.state, timeout: LIST_GUARD_MS })]);
     expect(text.exitCode, String(text.stderr)).toBe(0);
     const lines = String(text.stdout).split('\n');
     expect(lines[0]).toMatch(/^Order\s+Symbol\s+Side\s+Amount\s+Price\s+Source\s+Accepted$/);
@@ -49,11 +55,11 @@ describe.concurrent('oms orders on many live orders', () => {
     expect(ids).toEqual(expected);
     // Columns line up: the last column is fixed-width, so every row is as long.
     expect(new Set(rows.map((row) => row.length)).size).toBe(1);
-  });
+  }, LIST_GUARD_MS);
 
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     it(`${signal} while printing stops it: exit ${code}, not every row printed`, async () => {
-      const child = execa(process.execPath, [OMS, '--state', big.state, 'orders'], { reject: false, cwd: ROOT, timeout: 120_000, buffer: false });
+      const child = execa(process.execPath, [OMS, '--state', big.state, 'orders'], { reject: false, cwd: ROOT, timeout: LIST_GUARD_MS, buffer: false });
       const stdout = child.stdout!;
       // Stop reading once the first rows arrive: the printer fills the pipe
       // and waits; the signal comes while the list is only partly printed.
@@ -67,6 +73,6 @@ describe.concurrent('oms orders on many live orders', () => {
       expect(result.exitCode, String(result.stderr)).toBe(code);
       // The whole list is well over a megabyte; a pipe holds 64 KiB.
       expect(rest).toBeLessThan(COUNT * 40);
-    });
+    }, LIST_GUARD_MS);
   }
 });

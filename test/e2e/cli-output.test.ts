@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCommand } from '../../src/core/commands.js';
 import { openStore } from '../../src/store/open.js';
-import { OMS, ROOT, oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
+import { COMMAND_GUARD_MS, OMS, ROOT, oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
 
 const ANSI = /\u001b\[/;
 const COMMANDS = ['init', 'add', 'modify', 'remove', 'price', 'quote', 'trade', 'order', 'book', 'orders', 'trades', 'history', 'import', 'export', 'status', 'doctor', 'serve', 'interactive'];
@@ -98,7 +98,7 @@ async function onTerminal(args: string[], env: Record<string, string> = {}): Pro
     cwd: ROOT,
     env: { NO_COLOR: undefined, FORCE_COLOR: undefined, OMS_STATE: undefined, TERM: 'xterm-256color', COLORTERM: undefined, ...env },
     extendEnv: true,
-    timeout: 30_000,
+    timeout: COMMAND_GUARD_MS,
   });
   expect(result.exitCode, String(result.stdout)).toBe(0);
   return String(result.stdout);

@@ -6,9 +6,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, expect, it } from 'vitest';
+import { measurePace } from '../pace.js';
 import { OMS, ROOT, oms, stateFiles, tempState, type TempState } from './helpers.js';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'scripts', 'ci-job.sh');
+// The job starts 20 node processes (12 oms commands, 8 to read JSON); the two
+// tests run side by side. Budgets are counts of those at the measured pace.
+const JOB_PROCESSES = 20;
+const pace = await measurePace();
+const JOB_TIMEOUT = pace.commands(JOB_PROCESSES * 2);
 
 const states: TempState[] = [];
 // Tests run concurrently (each on its own state), so temp states are cleaned up at the end.
@@ -21,7 +27,7 @@ function runJob(state: string) {
     reject: false,
     cwd: ROOT,
     env: { OMS_BIN: OMS, OMS_STATE: state, NO_COLOR: undefined, FORCE_COLOR: undefined },
-    timeout: 60_000,
+    timeout: JOB_TIMEOUT,
   });
 }
 
@@ -56,7 +62,7 @@ it.concurrent('the CI job runs, and its rerun changes nothing', async () => {
   expect(second.stdout).toBe('quote=1 total=442 replayed=true fill=349');
   expect(await snapshot(state)).toEqual(afterFirst);
   expect(stateFiles(state)).toEqual(filesAfterFirst);
-});
+}, pace.commands((JOB_PROCESSES * 2 + 4) * 2));
 
 it.concurrent("the job stops at the first failing step (set -e) with oms's exit code, the state untouched", async () => {
   const temp = tempState();
@@ -68,4 +74,4 @@ it.concurrent("the job stops at the first failing step (set -e) with oms's exit 
   expect(run.stdout).toBe('');
   expect(run.stderr).toMatch(/oms: error: .*not valid JSON/);
   expect(fs.readFileSync(temp.state, 'utf8')).toBe('not json\n');
-});
+}, JOB_TIMEOUT);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OMS, ROOT, oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
+import { COMMAND_GUARD_MS, OMS, ROOT, oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
 
 const states: TempState[] = [];
 // Tests run concurrently (each on its own state), so temp states are cleaned up at the end.
@@ -35,13 +35,17 @@ function holdLock(state: string, pid = process.pid): string {
   return JSON.stringify(holder);
 }
 
-/** A writer that will wait for the lock; resolves once it says it is waiting. */
+/**
+ * A writer that will wait for the lock; resolves once it says it is waiting.
+ * Its --lock-timeout outlasts its hang guard: it ends by a signal or by the
+ * test letting go of the lock, never by giving up.
+ */
 async function waitingWriter(state: string, args: string[]): Promise<{ child: ResultPromise; stderr: () => string }> {
-  const child = execa(process.execPath, [OMS, '--state', state, '--lock-timeout', '60', ...args], {
+  const child = execa(process.execPath, [OMS, '--state', state, '--lock-timeout', String(Math.ceil((COMMAND_GUARD_MS * 2) / 1000)), ...args], {
     reject: false,
     cwd: ROOT,
     env: { NO_COLOR: undefined, FORCE_COLOR: undefined },
-    timeout: 30_000,
+    timeout: COMMAND_GUARD_MS,
   });
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
@@ -57,6 +61,14 @@ async function waitingWriter(state: string, args: string[]): Promise<{ child: Re
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * The waiter polls the lock at 2, 4, 8, 16, 32 ms, then every 50 ms: this is
+ * long enough for 15 polls or more (a listener leak shows after 11). It is a
+ * floor, not a deadline: on a slow machine the waiter polls less often in
+ * this time, which weakens the check but cannot make it fail.
+ */
+const MANY_POLLS_MS = 700;
 
 describe.concurrent('the writer lock', () => {
   it('STATE_LOCKED after --lock-timeout, exit 5, naming the holder; readers and price do not wait', async () => {
@@ -122,8 +134,7 @@ describe.concurrent('signals', () => {
     const lock = holdLock(state);
     const before = stateFiles(state);
     const writer = await waitingWriter(state, ['--json', 'add', '2', 'JPM', 'buy', '1', '1']);
-    // Long enough for the waiter to have polled the lock many times.
-    await sleep(700);
+    await sleep(MANY_POLLS_MS);
     writer.child.kill(signal);
     const result = await writer.child;
 

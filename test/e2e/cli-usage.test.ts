@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { OMS, ROOT, ok, oms, omsJson, stateFiles, useTempStates } from './helpers.js';
+import { COMMAND_GUARD_MS, OMS, ROOT, ok, oms, omsJson, stateFiles, useTempStates } from './helpers.js';
 
 const { fresh, documentState } = useTempStates();
 
@@ -108,7 +108,7 @@ describe.concurrent('grammar', () => {
 describe.concurrent('serve', () => {
   it('logs "listening" once; its summary counts 1 request in the singular', async () => {
     const { state } = fresh();
-    const child = execa(process.execPath, [OMS, '--state', state, 'serve', '--port', '0'], { reject: false, cwd: ROOT, timeout: 30_000 });
+    const child = execa(process.execPath, [OMS, '--state', state, 'serve', '--port', '0'], { reject: false, cwd: ROOT, timeout: COMMAND_GUARD_MS });
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
       child.stderr!.on('data', (chunk: Buffer) => {

@@ -6,9 +6,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type Result } from 'execa';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { startPace } from '../pace.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const OMS = path.join(ROOT, 'bin/oms.js');
+
+/** This machine's pace, measured before the run (test/pace.ts). */
+export const PACE = startPace();
+/**
+ * How long one `oms` command may run before it is deemed hung and killed: a
+ * hang guard in typical commands, never an expectation of speed. A command
+ * told to wait for a lock needs its --lock-timeout on top.
+ */
+export const COMMAND_GUARD_MS = PACE.commands(30);
 
 export interface TempState {
   dir: string;
@@ -26,7 +36,21 @@ export interface OmsOptions {
   input?: string;
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** Hang guard in ms; COMMAND_GUARD_MS when not given. */
   timeout?: number;
+}
+
+/**
+ * Polls until `check` holds: for things a test can see but not be told of (a
+ * file appearing, text on a screen, a metric). The deadline is a hang guard
+ * (COMMAND_GUARD_MS unless given), so a slow machine only makes it poll longer.
+ */
+export async function until(check: () => boolean | Promise<boolean>, what: string, budgetMs = COMMAND_GUARD_MS): Promise<void> {
+  const deadline = Date.now() + budgetMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${budgetMs} ms (the hang guard)`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Runs `oms` with args (and --state if given); never throws on a non-zero exit. */
@@ -36,7 +60,7 @@ export function oms(args: string[], options: OmsOptions = {}): Promise<Result> {
     reject: false,
     input: options.input ?? '',
     cwd: options.cwd ?? ROOT,
-    timeout: options.timeout ?? 30_000,
+    timeout: options.timeout ?? COMMAND_GUARD_MS,
     env: { NO_COLOR: undefined, FORCE_COLOR: undefined, OMS_STATE: undefined, CI: undefined, ...options.env },
     extendEnv: true,
   });

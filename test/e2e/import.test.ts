@@ -9,10 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OMS, ROOT, oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
+import { COMMAND_GUARD_MS, OMS, ROOT, oms, omsJson, stateFiles, tempState, until, type TempState } from './helpers.js';
 
 const FIXTURES = path.join(ROOT, 'fixtures/import');
 const fixture = (name: string): string => path.join(FIXTURES, name);
+const FEED_ROWS = path.join(ROOT, 'test/e2e/scripts/feed-rows.mjs');
 
 const states: TempState[] = [];
 afterEach(() => {
@@ -46,18 +47,11 @@ function tmuxAvailable(): boolean {
 function inTerminal(command: string): { screen(): string; close(): void } {
   const socket = `oms-import-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-  tmux('new-session', '-d', '-s', 'oms', '-x', '150', '-y', '20', `${command}; echo "EXIT=$?"; sleep 600`);
+  tmux('new-session', '-d', '-s', 'oms', '-x', '150', '-y', '20', `${command}; echo "EXIT=$?"; sleep infinity`);
   return {
     screen: () => tmux('capture-pane', '-p', '-J', '-t', 'oms', '-S', '-200'),
     close: () => tmux('kill-server'),
   };
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !condition(); waited += 20) {
-    if (waited > 20_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('oms import: files as other tools write them', () => {
@@ -335,7 +329,9 @@ describe('oms import: dry runs, reruns and the lock', () => {
     const importing = execa(process.execPath, [OMS, '--state', state, '--json', 'import', '-'], { reject: false, stdin: 'pipe' });
     importing.stdin?.write('order_id,symbol,side,amount,price\n1,A,Buy,1,10\n');
     await until(() => fs.existsSync(state.replace(/\.json$/, '.lock')), 'the import to take the lock');
-    const adding = execa(process.execPath, [OMS, '--state', state, '--json', '--lock-timeout', '30', 'add', '2', 'A', 'Buy', '1', '11'], { reject: false });
+    // It waits for as long as the test keeps the import open: its lock wait must outlast its hang guard.
+    const lockTimeout = String(Math.ceil((COMMAND_GUARD_MS * 2) / 1000));
+    const adding = execa(process.execPath, [OMS, '--state', state, '--json', '--lock-timeout', lockTimeout, 'add', '2', 'A', 'Buy', '1', '11'], { reject: false, timeout: COMMAND_GUARD_MS });
     let waiting = '';
     adding.stderr?.on('data', (chunk: Buffer) => {
       waiting += chunk.toString();
@@ -369,27 +365,32 @@ describe('oms import: dry runs, reruns and the lock', () => {
 });
 
 describe.skipIf(!tmuxAvailable())('oms import: progress on a terminal (tmux)', () => {
+  // Rows keep coming until the test stops the feed: once the bar is on
+  // screen, and for --quiet once the import has run well past the bar's delay.
   it('draws a progress bar on stderr once the import has run for a moment, then clears it for the summary; none with --quiet', async () => {
     const { state, dir } = fresh();
-    const rows = path.join(dir, 'rows.csv');
-    fs.writeFileSync(rows, Array.from({ length: 5000 }, (_, i) => `${i + 1},SYM,Buy,1,${i + 1}\n`).join(''));
-    // The header, a pause longer than the bar's delay, the rows, and a pause with the bar on screen.
-    const feed = `(printf 'order_id,symbol,side,amount,price\\n'; sleep 1.5; cat ${rows}; sleep 2)`;
-    const terminal = inTerminal(`${feed} | ${process.execPath} ${OMS} --state ${state} import -`);
+    const stop = path.join(dir, 'stop');
+    const terminal = inTerminal(`${process.execPath} ${FEED_ROWS} ${stop} 1 | ${process.execPath} ${OMS} --state ${state} import -`);
     try {
       await until(() => /importing -: [\d,]+ rows, [\d,]+ rows\/s/.test(terminal.screen()), 'the progress bar');
+      fs.writeFileSync(stop, '');
       await until(() => terminal.screen().includes('EXIT='), 'the import to end');
       expect(terminal.screen()).toContain('EXIT=0');
-      expect(terminal.screen()).toMatch(/^Imported -: 5000 rows read, 5000 applied, 0 replayed, 0 rejected in [\d.]+ s$/m);
+      expect(terminal.screen()).toMatch(/^Imported -: (\d+) rows read, \1 applied, 0 replayed, 0 rejected in [\d.]+ s$/m);
       expect(terminal.screen()).not.toContain('importing -:');
     } finally {
       terminal.close();
     }
-    const quiet = inTerminal(`${feed.replace('cat', 'sed s/^/9000/')} | ${process.execPath} ${OMS} --state ${state} --quiet import - --batch again`);
+    fs.rmSync(stop);
+    const quiet = inTerminal(`${process.execPath} ${FEED_ROWS} ${stop} 10000000 | ${process.execPath} ${OMS} --state ${state} --quiet import - --batch again`);
     try {
+      await until(() => fs.existsSync(state.replace(/\.json$/, '.lock')), 'the quiet import to take the lock');
+      // Twice the bar's one-second delay, counted from when the import was seen running: a floor, not a deadline.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      fs.writeFileSync(stop, '');
       await until(() => quiet.screen().includes('EXIT='), 'the quiet import to end');
       expect(quiet.screen()).toContain('EXIT=0');
-      expect(quiet.screen()).toMatch(/^Imported -: 5000 rows read, 5000 applied/m);
+      expect(quiet.screen()).toMatch(/^Imported -: (\d+) rows read, \1 applied/m);
       expect(quiet.screen()).not.toContain('importing');
     } finally {
       quiet.close();

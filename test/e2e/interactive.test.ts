@@ -5,7 +5,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OMS, oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
+import { COMMAND_GUARD_MS, OMS, oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
 
 function tmuxAvailable(): boolean {
   try {
@@ -27,7 +27,7 @@ class Pane {
 
   constructor(command: string) {
     // The shell stays after oms ends, so its exit code can be read off the screen.
-    this.tmux('new-session', '-d', '-s', 'oms', '-x', '120', '-y', '40', `${command}; echo "EXIT=$?"; sleep 600`);
+    this.tmux('new-session', '-d', '-s', 'oms', '-x', '120', '-y', '40', `${command}; echo "EXIT=$?"; sleep infinity`);
   }
 
   private tmux(...args: string[]): string {
@@ -39,8 +39,8 @@ class Pane {
     return this.tmux('capture-pane', '-p', '-J', '-t', 'oms', '-S', '-2000');
   }
 
-  /** Waits until `text` is on the screen. */
-  async waitFor(text: string, timeoutMs = 20_000): Promise<void> {
+  /** Waits until `text` is on the screen; the deadline is a hang guard, as for one command. */
+  async waitFor(text: string, timeoutMs = COMMAND_GUARD_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const screen = this.screen();
@@ -210,9 +210,9 @@ describe.skipIf(!HAS_TMUX)('in a real terminal (tmux)', () => {
 });
 
 describe('without a terminal', () => {
-  // The timeouts only guard against a hang; they are not what is tested.
+  // The commands' hang guard (helpers.ts) is what stops a hang; timedOut says it happened.
   it('oms interactive with stdin not a TTY exits 2 without waiting for input', async () => {
-    const result = await oms(['interactive'], { state: tmp.state, timeout: 30_000 });
+    const result = await oms(['interactive'], { state: tmp.state });
     expect(result.timedOut).toBe(false);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('interactive mode needs a terminal, and stdin is not one; use the subcommands instead (see oms --help)');
@@ -221,19 +221,19 @@ describe('without a terminal', () => {
   });
 
   it('--no-input refuses with exit 2', async () => {
-    const result = await oms(['--no-input', 'interactive'], { state: tmp.state, timeout: 30_000 });
+    const result = await oms(['--no-input', 'interactive'], { state: tmp.state });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('interactive mode is off with --no-input');
   });
 
   it('CI=1 does not change the answer: still refused for the missing terminal, not for CI', async () => {
-    const result = await oms(['interactive'], { state: tmp.state, env: { CI: '1' }, timeout: 30_000 });
+    const result = await oms(['interactive'], { state: tmp.state, env: { CI: '1' } });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('stdin is not one');
   });
 
   it('bare oms without a TTY prints the help to stderr and exits 2', async () => {
-    const result = await oms([], { timeout: 30_000 });
+    const result = await oms([]);
     expect(result.timedOut).toBe(false);
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toBe('');

@@ -2,11 +2,24 @@
 // update, and readers (which take no lock) never fail with STATE_CORRUPT and
 // never see half of an operation — not while writers commit, not while they
 // checkpoint, not while an import's batch is being written.
+//
+// Time: budgets are counts of commands at the pace measured when the file
+// starts. Writers and readers run side by side, several processes per core,
+// so each command counts several times; a lock wait allows for every other
+// writer's turn, many times over.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { measurePace } from '../pace.js';
 import { runJson, seedState, tempDir, type SeedOrder } from './fixtures-store/support.js';
+
+const pace = await measurePace();
+/** Processes running at once (writers and readers) per core: what one command counts for. */
+const CROWD = 3;
+const WRITER_IDS = [0, 1, 2, 3];
+const ADDS = 50;
+const LOCK_TIMEOUT = String(pace.seconds(WRITER_IDS.length * 5));
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -38,10 +51,10 @@ describe('concurrent processes on one state', () => {
     const temp = tempDir();
     cleanups.push(temp.cleanup);
     const writers = Promise.all(
-      [0, 1, 2, 3].map(async (w) => {
-        for (let i = 1; i <= 50; i++) {
+      WRITER_IDS.map(async (w) => {
+        for (let i = 1; i <= ADDS; i++) {
           const id = w * 1000 + i;
-          const result = await runJson(temp.state, ['--lock-timeout', '60', '--op-id', `w${id}`, 'add', String(id), `S${w}`, i % 2 ? 'buy' : 'sell', String(i), `${10 + (i % 5)}`]);
+          const result = await runJson(temp.state, ['--lock-timeout', LOCK_TIMEOUT, '--op-id', `w${id}`, 'add', String(id), `S${w}`, i % 2 ? 'buy' : 'sell', String(i), `${10 + (i % 5)}`]);
           expect(result.exitCode, result.stderr).toBe(0);
           expect(result.json.replayed).toBe(false);
         }
@@ -65,13 +78,13 @@ describe('concurrent processes on one state', () => {
     }
     const orders = await runJson(temp.state, ['orders']);
     const ids = (orders.json.orders as { orderId: number }[]).map((o) => o.orderId).sort((a, b) => a - b);
-    const expected = [0, 1, 2, 3].flatMap((w) => Array.from({ length: 50 }, (_, i) => w * 1000 + i + 1));
+    const expected = WRITER_IDS.flatMap((w) => Array.from({ length: ADDS }, (_, i) => w * 1000 + i + 1));
     expect(ids).toEqual(expected);
     const status = await runJson(temp.state, ['status']);
     expect(status.json).toMatchObject({ seq: 200, operations: 200, liveOrders: 200 });
     const history = await runJson(temp.state, ['history', '--limit', '1000']);
     expect(new Set(history.json.operations.map((op: { opId: string }) => op.opId)).size).toBe(200);
-  });
+  }, pace.commands(WRITER_IDS.length * ADDS * CROWD));
 
   it('readers see trades, imports and checkpoints whole or not at all', async () => {
     const temp = tempDir();
@@ -94,7 +107,7 @@ describe('concurrent processes on one state', () => {
     let lastInode = inode;
 
     const run = async (args: string[]): Promise<void> => {
-      const result = await runJson(temp.state, ['--lock-timeout', '60', ...args]);
+      const result = await runJson(temp.state, ['--lock-timeout', LOCK_TIMEOUT, ...args]);
       expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(0);
     };
     const writers = Promise.all([
@@ -141,5 +154,5 @@ describe('concurrent processes on one state', () => {
     const orders = final.json.orders as { symbol: string }[];
     expect(orders.filter((o) => o.symbol === 'TRD')).toHaveLength(30);
     expect(orders.filter((o) => o.symbol === 'GRP')).toHaveLength(36);
-  });
+  }, pace.commands((10 + 6 + 8) * CROWD * 2));
 });

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OMS } from './helpers.js';
+import { COMMAND_GUARD_MS, OMS } from './helpers.js';
 import { runJson, seedState, tempDir } from './fixtures-store/support.js';
 
 const cleanups: (() => void)[] = [];
@@ -29,9 +29,10 @@ function temp(): { dir: string; state: string } {
 
 /**
  * A guard against a hang, not a speed budget: every test here is a fixed,
- * small number of commands, each of which must end by itself.
+ * small number of commands, each of which must end by itself. Sized in
+ * typical commands at this machine's pace (helpers.ts).
  */
-const HANG_GUARD_MS = 600_000;
+const HANG_GUARD_MS = COMMAND_GUARD_MS;
 
 const ADD = (id: number): string[] => ['add', String(id), 'AAA', 'buy', '1', String(10 + (id % 7))];
 

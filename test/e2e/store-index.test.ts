@@ -4,7 +4,7 @@
 // snapshot and known only through the index) are still recognised.
 
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checksums, runJson, seedState, stemOf, tempDir, type SeedOrder } from './fixtures-store/support.js';
 
 const cleanups: (() => void)[] = [];
@@ -26,20 +26,35 @@ const ORDERS: SeedOrder[] = Array.from({ length: 200 }, (_, i) => ({
  * folded into the snapshot and the index (the index is rebuilt by the first
  * write after it is deleted, which checkpoints).
  */
-async function foldedState(): Promise<{ state: string; index: string }> {
-  const temp = tempDir();
-  cleanups.push(temp.cleanup);
-  await seedState(temp.state, ORDERS);
-  expect((await runJson(temp.state, ['--op-id', 'T1', 'trade', 'AAA', 'buy', '12'])).exitCode).toBe(0);
-  expect((await runJson(temp.state, ['--op-id', 'R3', 'remove', '3'])).exitCode).toBe(0);
-  const index = `${stemOf(temp.state)}.index`;
+async function buildFoldedState(state: string): Promise<void> {
+  await seedState(state, ORDERS);
+  expect((await runJson(state, ['--op-id', 'T1', 'trade', 'AAA', 'buy', '12'])).exitCode).toBe(0);
+  expect((await runJson(state, ['--op-id', 'R3', 'remove', '3'])).exitCode).toBe(0);
+  const index = `${stemOf(state)}.index`;
   fs.rmSync(index);
-  const rebuild = await runJson(temp.state, ['add', '1000', 'ZZZ', 'buy', '1', '1']);
+  const rebuild = await runJson(state, ['add', '1000', 'ZZZ', 'buy', '1', '1']);
   expect(rebuild.exitCode, rebuild.stderr).toBe(0);
   expect(fs.existsSync(index)).toBe(true);
-  const status = await runJson(temp.state, ['status']);
+  const status = await runJson(state, ['status']);
   expect(status.json.pendingJournalBytes).toBe(0);
-  return { state: temp.state, index };
+}
+
+// Building one takes four commands: it is built once for the file, and each test gets a copy.
+const template = tempDir();
+afterAll(() => template.cleanup());
+let built: Promise<void> | undefined;
+
+async function foldedState(options: { ownBuild?: boolean } = {}): Promise<{ state: string; index: string }> {
+  const temp = tempDir();
+  cleanups.push(temp.cleanup);
+  if (options.ownBuild) {
+    await buildFoldedState(temp.state);
+  } else {
+    built ??= buildFoldedState(template.state);
+    await built;
+    fs.cpSync(template.dir, temp.dir, { recursive: true });
+  }
+  return { state: temp.state, index: `${stemOf(temp.state)}.index` };
 }
 
 /** What must still hold with the index gone or damaged. */
@@ -92,7 +107,8 @@ describe('STEM.index missing or damaged', () => {
 
   it('from another state: same as deleted', async () => {
     const { state, index } = await foldedState();
-    const other = await foldedState();
+    // Built on its own: a copy of the same template would carry the very same index.
+    const other = await foldedState({ ownBuild: true });
     fs.copyFileSync(other.index, index);
     await expectHistoryRecognised(state);
   });
@@ -105,7 +121,7 @@ describe('STEM.index missing or damaged', () => {
     const bytes = fs.readFileSync(index);
     for (let i = 64; i < bytes.length; i++) bytes[i] = (i * 131 + 7) & 0xff;
     fs.writeFileSync(index, bytes);
-    const writer = await runJson(state, ['add', '1001', 'ZZZ', 'buy', '1', '1'], { timeout: 4_000 });
+    const writer = await runJson(state, ['add', '1001', 'ZZZ', 'buy', '1', '1']);
     expect(writer.timedOut, 'oms add hung on a damaged index').toBe(false);
     expect(writer.exitCode, writer.stderr).toBe(0);
     await expectHistoryRecognised(state);

@@ -3,6 +3,10 @@
 // with SIGKILL is taken over at once; a live one makes writers wait, then
 // STATE_LOCKED (exit 5) naming it; SIGTERM while waiting is exit 143 and
 // leaves no lock of the waiter's behind.
+//
+// Time: nothing here waits a fixed time. A holder lets go when told (SIGTERM)
+// once the writer says it is waiting; a holder lives as long as the file may
+// run (the vitest timeout); lock waits meant to succeed get the hang guard.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,8 +14,13 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { companions, FIXTURES, runJson, seedState, spawnOms, stemOf, tempDir } from './fixtures-store/support.js';
+import { COMMAND_GUARD_MS, PACE, until } from './helpers.js';
 
 const HOLD = path.join(FIXTURES, 'hold-lock.mjs');
+/** A holder outlives any test of the file (each is killed in afterEach); only a leak would reach this. */
+const HOLDER_LIFETIME_MS = PACE.commands(60);
+/** For a writer that must get the lock: long enough never to be what decides. */
+const PATIENT = String(Math.ceil(COMMAND_GUARD_MS / 1000));
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
@@ -25,12 +34,12 @@ async function freshState(): Promise<string> {
 }
 
 /** Starts a holder (directly, or under `sh` that never reaps it) and waits until it holds the lock. */
-async function holdLock(state: string, options: { releaseAfterMs?: number; unreaped?: boolean } = {}): Promise<{ pid: number; process: ResultPromise }> {
-  const args = [HOLD, `${stemOf(state)}.lock`, ...(options.releaseAfterMs === undefined ? [] : [String(options.releaseAfterMs)])];
+async function holdLock(state: string, options: { unreaped?: boolean } = {}): Promise<{ pid: number; process: ResultPromise }> {
+  const args = [HOLD, `${stemOf(state)}.lock`, String(COMMAND_GUARD_MS)];
   // `exec sleep` replaces the shell, so nothing ever waits for the holder: killed, it stays a zombie.
   const child = options.unreaped
-    ? execa('sh', ['-c', `"${process.execPath}" ${args.map((arg) => `"${arg}"`).join(' ')} & exec sleep 60`], { reject: false, timeout: 60_000 })
-    : execa(process.execPath, args, { reject: false, timeout: 60_000 });
+    ? execa('sh', ['-c', `"${process.execPath}" ${args.map((arg) => `"${arg}"`).join(' ')} & exec sleep infinity`], { reject: false, timeout: HOLDER_LIFETIME_MS })
+    : execa(process.execPath, args, { reject: false, timeout: HOLDER_LIFETIME_MS });
   cleanups.push(() => child.kill('SIGKILL'));
   const pid = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -42,6 +51,18 @@ async function holdLock(state: string, options: { releaseAfterMs?: number; unrea
     void child.then((result) => reject(new Error(`holder ended early: ${String(result.stderr)}`)));
   });
   return { pid, process: child };
+}
+
+/** Resolves once a writer says it is waiting for the lock; fails if it ends first. */
+function untilWaiting(writer: ResultPromise): Promise<void> {
+  let stderr = '';
+  return new Promise<void>((resolve, reject) => {
+    writer.stderr?.on('data', (chunk: Buffer) => {
+      stderr += String(chunk);
+      if (stderr.includes('waiting for the state lock')) resolve();
+    });
+    void writer.then(() => reject(new Error(`the writer ended without waiting: ${stderr}`)));
+  });
 }
 
 describe('a holder that died', () => {
@@ -59,10 +80,9 @@ describe('a holder that died', () => {
     const again = await holdLock(state);
     again.process.kill('SIGKILL');
     await again.process;
-    const started = Date.now();
-    const patient = await runJson(state, ['--lock-timeout', '60', 'add', '3', 'AAA', 'buy', '1', '1']);
+    const patient = await runJson(state, ['--lock-timeout', PATIENT, 'add', '3', 'AAA', 'buy', '1', '1']);
     expect(patient.exitCode, patient.stderr).toBe(0);
-    expect(Date.now() - started, 'waited for a dead holder').toBeLessThan(30_000);
+    expect(patient.stderr, 'waited for a dead holder').not.toContain('waiting for the state lock');
     expect(fs.existsSync(`${stemOf(state)}.lock`)).toBe(false);
   });
 
@@ -74,8 +94,7 @@ describe('a holder that died', () => {
     const state = await freshState();
     const holder = await holdLock(state, { unreaped: true });
     process.kill(holder.pid, 'SIGKILL');
-    for (let i = 0; i < 100 && !/State:\s+Z/.test(fs.readFileSync(`/proc/${holder.pid}/status`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(fs.readFileSync(`/proc/${holder.pid}/status`, 'utf8')).toMatch(/State:\s+Z/);
+    await until(() => /State:\s+Z/.test(fs.readFileSync(`/proc/${holder.pid}/status`, 'utf8')), 'the killed holder to be a zombie');
     const next = await runJson(state, ['--lock-timeout', '0', 'add', '2', 'AAA', 'buy', '1', '1']);
     expect(next.json?.error?.code ?? null, next.stderr).toBe(null);
     expect(next.exitCode).toBe(0);
@@ -121,11 +140,14 @@ describe('a live holder', () => {
 
   it('a writer waits while the holder works and goes ahead once it lets go', async () => {
     const state = await freshState();
-    await holdLock(state, { releaseAfterMs: 1000 });
-    const result = await runJson(state, ['--lock-timeout', '30', 'add', '2', 'AAA', 'buy', '1', '1']);
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stderr).toContain('waiting for the state lock');
-    expect(result.json.order.orderId).toBe(2);
+    const holder = await holdLock(state);
+    const writer = spawnOms(state, ['--json', '--lock-timeout', PATIENT, 'add', '2', 'AAA', 'buy', '1', '1']);
+    await untilWaiting(writer);
+    holder.process.kill('SIGTERM');
+    const result = await writer;
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(String(result.stderr)).toContain('waiting for the state lock');
+    expect(JSON.parse(String(result.stdout)).order.orderId).toBe(2);
   });
 
   it('SIGTERM while waiting: exit 143, nothing written, and no lock of the waiter left behind', async () => {
@@ -133,14 +155,8 @@ describe('a live holder', () => {
     const holder = await holdLock(state);
     const lockBefore = fs.readFileSync(`${stemOf(state)}.lock`, 'utf8');
     const journalBefore = fs.readFileSync(`${stemOf(state)}.journal`);
-    const waiter = spawnOms(state, ['--lock-timeout', '60', 'add', '2', 'AAA', 'buy', '1', '1']);
-    let stderr = '';
-    await new Promise<void>((resolve) => {
-      waiter.stderr?.on('data', (chunk: Buffer) => {
-        stderr += String(chunk);
-        if (stderr.includes('waiting for the state lock')) resolve();
-      });
-    });
+    const waiter = spawnOms(state, ['--lock-timeout', PATIENT, 'add', '2', 'AAA', 'buy', '1', '1']);
+    await untilWaiting(waiter);
     waiter.kill('SIGTERM');
     const result = await waiter;
     expect(result.exitCode).toBe(143);

@@ -7,6 +7,14 @@ import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { CliContext, type GlobalOptions, type Io } from '../../src/cli/context.js';
 import { runInteractive } from '../../src/cli/commands/interactive.js';
+import { startPace } from '../pace.js';
+
+/**
+ * How long a wait for the screen or for the session's end may take before it
+ * is deemed hung: a count of typical commands at this machine's pace, since a
+ * step of the session does about what one command does.
+ */
+const STEP_GUARD_MS = startPace().commands(30);
 
 export const KEY = {
   enter: '\r',
@@ -95,7 +103,7 @@ export class FakeTerminal {
    * Waits until `text` appears after what earlier waits matched, and moves
    * past it. Fails with the end of the transcript if it does not come.
    */
-  async waitFor(text: string, timeoutMs = 10_000): Promise<void> {
+  async waitFor(text: string, timeoutMs = STEP_GUARD_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const screen = this.screen();
@@ -144,7 +152,7 @@ export class FakeTerminal {
   }
 
   /** Waits for the session to end, failing (not hanging) if it does not. */
-  async ended(done: Promise<unknown>, timeoutMs = 10_000): Promise<unknown> {
+  async ended(done: Promise<unknown>, timeoutMs = STEP_GUARD_MS): Promise<unknown> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise((_resolve, reject) => {
       timer = setTimeout(() => reject(new Error(`the session did not end; the terminal shows:\n${this.screen().slice(-3000)}`)), timeoutMs);

@@ -7,7 +7,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline';
 import { statePaths } from '../../src/store/paths.js';
-import { OMS, ROOT } from '../e2e/helpers.js';
+import { COMMAND_GUARD_MS, OMS, ROOT } from '../e2e/helpers.js';
+
+export { until } from '../e2e/helpers.js';
+
+/**
+ * --lock-timeout for a server whose commits wait while a test holds the lock:
+ * the test lets go once it has seen what it looks for, however long that
+ * takes here, so the server's wait must never be what ends it.
+ */
+export const PATIENT_LOCK = ['--lock-timeout', String(Math.ceil((COMMAND_GUARD_MS * 2) / 1000))];
 
 export interface LogLine {
   level: string;
@@ -131,13 +140,4 @@ export function metric(text: string, name: string): number {
   const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
   if (!match) throw new Error(`metric ${name} not found`);
   return Number(match[1]);
-}
-
-/** Polls until `check` holds (the server reports state through HTTP, not timing). */
-export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

@@ -4,14 +4,15 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempState, type TempState } from '../e2e/helpers.js';
-import { call, holdLock, metric, startServer, stopServer, until, type RunningServer } from './helpers.js';
+import { call, holdLock, metric, PATIENT_LOCK, startServer, stopServer, until, type RunningServer } from './helpers.js';
 
 let state: TempState;
 let server: RunningServer;
 
 beforeAll(async () => {
   state = tempState();
-  server = await startServer(state.state);
+  // The group-commit test holds the lock until every request waits for it.
+  server = await startServer(state.state, { globalArgs: PATIENT_LOCK });
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { statePaths } from '../../src/store/paths.js';
 import { omsJson, tempState, type TempState } from '../e2e/helpers.js';
-import { call, holdLock, metric, startServer, stopServer, until, type RunningServer } from './helpers.js';
+import { call, holdLock, metric, PATIENT_LOCK, startServer, stopServer, until, type RunningServer } from './helpers.js';
 
 const states: TempState[] = [];
 const servers: RunningServer[] = [];
@@ -31,7 +31,7 @@ function fresh(): TempState {
 describe('graceful stop', () => {
   it('SIGTERM with requests in flight: each gets its answer, the lock is released, exit 0', async () => {
     const { state } = fresh();
-    const server = await start(state, { globalArgs: ['--json'] });
+    const server = await start(state, { globalArgs: ['--json', ...PATIENT_LOCK] });
     expect((await call(server, 'POST', '/orders', { body: { orderId: 1, symbol: 'STOP', side: 'buy', amount: 1, price: '1' } })).status).toBe(201);
 
     // Requests are held in flight by a lock the test owns, until the server has seen SIGTERM.

@@ -8,6 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { addCommand, quoteCommand, type AddCommand } from '../../src/core/commands.js';
+import { startPace } from '../pace.js';
+
+/**
+ * How long in-process work that should take a moment (a worker starting and
+ * scanning a small file) may run before it is deemed stuck in a loop: a
+ * count of typical commands at this machine's pace.
+ */
+export const HANG_GUARD_MS = startPace().commands(10);
 
 export function tempState(): { dir: string; state: string; cleanup(): void } {
   const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();

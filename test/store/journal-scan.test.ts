@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OmsError } from '../../src/core/errors.js';
 import { readHeader, scanJournal } from '../../src/store/journal.js';
 import { FileStore } from '../../src/store/file/store.js';
-import { add, builtStoreModule, finishesWithin, tempState } from './helpers.js';
+import { add, builtStoreModule, finishesWithin, HANG_GUARD_MS, tempState } from './helpers.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -118,7 +118,7 @@ describe('scanning a journal', () => {
       fs.ftruncateSync(fd, ${headerLength + Buffer.byteLength(lines[1]!) + 1 + 20});
       try { scanJournal(fd, ${JSON.stringify(file)}, ${headerLength}, size, 0, () => {}); } catch {}
     `;
-    const outcome = await finishesWithin(2000, source);
+    const outcome = await finishesWithin(HANG_GUARD_MS, source);
     expect(outcome.error).toBeUndefined();
     expect(outcome.finished, 'scanJournal never returned').toBe(true);
   });

@@ -10,13 +10,13 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { addCommand } from '../../../src/core/commands.js';
 import { openStore } from '../../../src/store/open.js';
-import { OMS, ROOT } from '../helpers.js';
+import { COMMAND_GUARD_MS, OMS, ROOT } from '../helpers.js';
 
 export const FIXTURES = path.dirname(new URL(import.meta.url).pathname);
 
 export interface SpawnOptions {
   input?: string;
-  /** A hung `oms` is killed with SIGKILL after this long: SIGTERM cannot stop a synchronous loop. */
+  /** A hung `oms` is killed with SIGKILL after this long (COMMAND_GUARD_MS when not given): SIGTERM cannot stop a synchronous loop. */
   timeout?: number;
 }
 
@@ -26,7 +26,7 @@ export function spawnOms(state: string, args: string[], options: SpawnOptions = 
     reject: false,
     input: options.input ?? '',
     cwd: ROOT,
-    timeout: options.timeout ?? 30_000,
+    timeout: options.timeout ?? COMMAND_GUARD_MS,
     killSignal: 'SIGKILL',
     env: { NO_COLOR: '1', FORCE_COLOR: undefined, OMS_STATE: undefined, CI: undefined },
     extendEnv: true,
@@ -106,10 +106,6 @@ export function journalLines(state: string): { text: string; offset: number }[] 
 
 export function snapshotJournalOffset(state: string): number {
   return (JSON.parse(fs.readFileSync(state, 'utf8')) as { journalOffset: number }).journalOffset;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A deterministic generator, so a failing run can be repeated from its seed. */
