@@ -1,6 +1,7 @@
 // Section 3: `oms import` of a generated add-only CSV into a fresh state, then
-// the same file again (every row replayed), each as a whole process: rows per
-// second of wall time and peak resident memory. `oms import` may not exist
+// the same file again (every row replayed), then the same file from an
+// S3-compatible server on loopback (s3rver) into another fresh state, each as
+// a whole process: rows per second of wall time and peak resident memory. `oms import` may not exist
 // yet in a given checkout: a two-row probe decides, and the section then says
 // "not available" with the reason instead of failing the bench.
 
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { runMeasured } from '../lib/measured-process.js';
 import { OMS } from '../lib/paths.js';
 import { writeAddCsv } from './csv.js';
+import { startS3 } from './s3.js';
 
 const MIN_ROWS_PER_SECOND = 100_000;
 const MAX_RSS_BYTES = 500 * 1024 * 1024;
@@ -40,7 +42,7 @@ async function probe(dir) {
 }
 
 function unavailable(reason) {
-  const names = ['`oms import`, new rows', 'peak RSS, import', '`oms import` again, all replayed', 'peak RSS, re-import'];
+  const names = ['`oms import`, new rows', 'peak RSS, import', '`oms import` again, all replayed', 'peak RSS, re-import', '`oms import s3://`, new rows', 'peak RSS, import s3://'];
   return names.map((name) => ({ section: 'import', name, unit: '', oms: null, reference: null, ratio: null, target: '', pass: null, note: `not available: ${reason}` }));
 }
 
@@ -64,6 +66,19 @@ export async function importSection({ quick, dir, log }) {
       throw new Error(`oms import (${name}) did not ${expect} ${rows} rows: ${run.status === 0 ? JSON.stringify(summary) : failure(run)}`);
     }
     runs[name] = { ms: run.ms, cpuMs: run.cpuMs, rowsPerSecond: rows / (run.ms / 1000), peakRssBytes: run.peakRssBytes, rssMethod: run.rssMethod, summary };
+  }
+  const s3 = await startS3(dir);
+  try {
+    const url = await s3.put('orders.csv', file);
+    const s3State = path.join(dir, 'import-s3', 'state.json');
+    fs.mkdirSync(path.dirname(s3State));
+    log(`import: ${rows} rows from ${url}, fresh state`);
+    const run = await runMeasured(process.execPath, importArgs(s3State, url), { env: { ...process.env, ...s3.env } });
+    const summary = summaryOf(run);
+    if (run.status !== 0 || summary?.applied !== rows) throw new Error(`oms import ${url} did not apply ${rows} rows: ${run.status === 0 ? JSON.stringify(summary) : failure(run)}`);
+    runs.s3 = { ms: run.ms, cpuMs: run.cpuMs, rowsPerSecond: rows / (run.ms / 1000), peakRssBytes: run.peakRssBytes, rssMethod: run.rssMethod, summary };
+  } finally {
+    await s3.close();
   }
   const count = rows >= 1_000_000 ? `${rows / 1_000_000}M` : `${rows / 1000}k`;
   const rss = (name, run) => ({
@@ -101,6 +116,18 @@ export async function importSection({ quick, dir, log }) {
         pass: runs.again.rowsPerSecond >= runs.first.rowsPerSecond,
       },
       rss('peak RSS, re-import', runs.again),
+      {
+        section: 'import',
+        name: `\`oms import s3://\`, ${count} new rows (s3rver on loopback)`,
+        unit: 'rows/s',
+        oms: runs.s3.rowsPerSecond,
+        reference: runs.first.rowsPerSecond,
+        referenceName: 'local file',
+        ratio: runs.s3.rowsPerSecond / runs.first.rowsPerSecond,
+        target: `≥ ${MIN_ROWS_PER_SECOND / 1000}k rows/s`,
+        pass: runs.s3.rowsPerSecond >= MIN_ROWS_PER_SECOND,
+      },
+      rss('peak RSS, import s3://', runs.s3),
     ],
     raw: { available: true, rows, csvBytes: bytes, runs },
   };

@@ -31,13 +31,13 @@ function highWaterMark(pid) {
   }
 }
 
-export function runMeasured(command, args, { timeoutMs = 900_000 } = {}) {
+export function runMeasured(command, args, { timeoutMs = 900_000, env = process.env } = {}) {
   const gnu = hasGnuTime();
   const report = path.join(os.tmpdir(), `oms-bench-rss-${process.pid}-${Date.now()}.txt`);
   const [file, argv] = gnu ? [GNU_TIME, ['-f', '%M %U %S', '-o', report, command, ...args]] : [command, args];
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, env });
     let stdout = '';
     let stderr = '';
     let polled = 0;

@@ -18,6 +18,8 @@ const EXIT: Record<ErrorCode, number> = {
   STATE_IO: 4,
   STATE_LOCKED: 5,
   CSV_INVALID: 6,
+  // Where an import's bytes live (an object store) cannot be reached or read: like the state, exit 4.
+  SOURCE_UNAVAILABLE: 4,
   INTERRUPTED: 130,
   INTERNAL: 1,
 };
@@ -39,6 +41,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   STATE_CORRUPT: 503,
   // The server is shutting down: another instance may answer.
   INTERRUPTED: 503,
+  // An object store behind the server failed (the inbox); not the client's fault.
+  SOURCE_UNAVAILABLE: 502,
   INTERNAL: 500,
 };
 

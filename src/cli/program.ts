@@ -43,7 +43,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
       `
 Exit codes: 0 done (also a replay), 1 internal error, 2 usage or invalid argument,
 3 rejected (unknown order, duplicate id, liquidity, quote, op-id conflict),
-4 state unusable, 5 state locked, 6 import data invalid, 130/143 interrupted.
+4 state (or an s3:// import's store) unusable, 5 state locked, 6 import data invalid, 130/143 interrupted.
 
 ${CONVENTIONS_HELP}
 
@@ -246,7 +246,7 @@ Trades are not naturally idempotent: scripts pass --op-id, or trade a quote
   program
     .command('import')
     .description('apply a CSV file of orders as one all-or-nothing batch')
-    .argument('<file>', 'a CSV file, or - for stdin')
+    .argument('<file>', 'a CSV file, - for stdin, or s3://bucket/key (AWS_* environment)')
     .option('--dry-run', 'check every row against the state and report; change nothing')
     .option('--continue-on-error', 'apply the good rows, report the bad ones')
     .option('--rejects <file>', 'with --continue-on-error: write the bad rows here, with an error column')
@@ -255,7 +255,7 @@ Trades are not naturally idempotent: scripts pass --op-id, or trade a quote
     .option('--decimal-comma', 'prices are written 25,125 (a spreadsheet from a comma-decimal locale; usually a ; delimited file)')
     .addHelpText(
       'after',
-      `${examples('oms import orders.csv', 'oms import - < orders.csv', 'oms import daily.csv --batch 2026-11-25', 'oms import big.csv --continue-on-error --rejects bad.csv', 'oms import export.csv --decimal-comma --ignore-columns "Trader, Notes"')}
+      `${examples('oms import orders.csv', 'oms import - < orders.csv', 'oms import daily.csv --batch 2026-11-25', 'oms import big.csv --continue-on-error --rejects bad.csv', 'oms import export.csv --decimal-comma --ignore-columns "Trader, Notes"', 'AWS_ENDPOINT_URL=http://minio:9000 oms import s3://orders/today.csv')}
 Columns (header required, any order; names match whatever their case, spaces and
 punctuation, so "Order ID" is order_id): action (add|modify|remove|trade, default
 add), order_id, symbol, side, amount, price, source, client, op_id. Other columns
@@ -313,12 +313,16 @@ the same name whose rows repeat yesterday's trades needs --batch or op_id cells.
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
     .option('--token-file <file>', 'bearer token required on every route but /healthz (also $OMS_TOKEN)')
-    .addHelpText('after', examples('oms serve', 'OMS_TOKEN=s3cret oms serve --host 0.0.0.0 --port 9000'))
+    .option('--inbox <location>', 'load .csv order files dropped into this directory or s3://bucket/prefix/ (docs/object-store.md)')
+    .option('--inbox-interval <seconds>', 'how often to look in the inbox', '2')
+    .addHelpText('after', examples('oms serve', 'OMS_TOKEN=s3cret oms serve --host 0.0.0.0 --port 9000', 'oms serve --inbox s3://orders/incoming/'))
     .action(
       action(async () => (await import('./commands/serve.js')).runServe, (_args, o) => ({
         host: o['host'] as string,
         port: o['port'] as string,
         ...(o['tokenFile'] !== undefined ? { tokenFile: o['tokenFile'] as string } : {}),
+        ...(o['inbox'] !== undefined ? { inbox: o['inbox'] as string } : {}),
+        inboxInterval: o['inboxInterval'] as string,
       })),
     );
 

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'STATE_IO',
   'STATE_LOCKED',
   'CSV_INVALID',
+  'SOURCE_UNAVAILABLE',
   'INTERRUPTED',
   'INTERNAL',
 ] as const;

@@ -14,7 +14,7 @@ import { isRejection, OmsError, type Problem } from '../core/errors.js';
 import type { Order } from '../core/types.js';
 import type { StateView } from '../store/store.js';
 import { readHeader, type Column } from './columns.js';
-import { CsvInput } from './input.js';
+import { CsvInput, type ByteSource } from './input.js';
 import { RowOpIds } from './op-ids.js';
 import type { CellProblem } from './problems.js';
 import { ProblemList } from './problems.js';
@@ -37,6 +37,8 @@ export interface ImportRequest {
   ignoreColumns?: string[];
   /** Prices are written with a decimal comma (a comma-decimal locale's spreadsheet). */
   decimalComma?: boolean;
+  /** The bytes, when the caller opened them (an object store); else `file` is opened (or stdin for `-`). */
+  source?: ByteSource;
 }
 
 export interface ImportHooks {
@@ -45,6 +47,8 @@ export interface ImportHooks {
   notice(message: string): void;
   /** A progress display for a file of this many bytes (undefined: unknown); none if absent. */
   progress?(totalBytes: number | undefined): ImportProgress;
+  /** Told the counts when bad rows reject the whole file, just before the CSV_INVALID error is thrown. */
+  rejectedRows?(counts: { read: number; rejected: number }): void;
 }
 
 export interface ImportSummary {
@@ -76,7 +80,7 @@ export async function importCsv(app: Oms, request: ImportRequest, hooks: ImportH
   const started = performance.now();
   const problems = new ProblemList(request.file);
   const batch = request.batch ?? (request.file === '-' ? 'stdin' : path.basename(request.file));
-  const input = CsvInput.open(request.file, request.stdin, hooks.signal, problems);
+  const input = request.source ? CsvInput.fromSource(request.file, request.source, problems) : CsvInput.open(request.file, request.stdin, hooks.signal, problems);
   const progress = hooks.progress?.(input.size);
   const reader = new CsvReader(input, problems);
   const batches = reader.batches()[Symbol.asyncIterator]();
@@ -93,6 +97,7 @@ export async function importCsv(app: Oms, request: ImportRequest, hooks: ImportH
     for (let next = await batches.next(); !next.done; next = await batches.next()) await run.rows(tx, next.value);
     if (problems.count > 0 && !request.continueOnError) {
       const rows = run.rejected === 1 ? '1 row is' : `${run.rejected} rows are`;
+      hooks.rejectedRows?.({ read: run.read, rejected: run.rejected });
       throw problems.error(`${request.file}: ${rows} not valid (of ${run.read}); nothing was imported`);
     }
     progress?.committing();

@@ -16,6 +16,14 @@ const SAVE_AS = 'save it as UTF-8 (or UTF-16 with a byte-order mark)';
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
+/** Bytes opened elsewhere (an object store, src/objectstore): read here like a file. */
+export interface ByteSource {
+  /** Size in bytes, for progress; undefined when unknown. */
+  size: number | undefined;
+  /** Errors it throws as OmsError pass through as they are. */
+  chunks: AsyncIterable<Buffer>;
+}
+
 export class CsvInput {
   /** Bytes read from the source so far (for progress). */
   position = 0;
@@ -54,6 +62,11 @@ export class CsvInput {
     return new CsvInput(file, fs.createReadStream('', { fd, highWaterMark: CHUNK_BYTES, signal }), size, problems);
   }
 
+  /** Reads a source the caller opened (and closes); `file` names it in problems. */
+  static fromSource(file: string, source: ByteSource, problems: ProblemList): CsvInput {
+    return new CsvInput(file, source.chunks, source.size, problems);
+  }
+
   /** The source as UTF-8 bytes without a BOM. */
   async *utf8(): AsyncGenerator<Buffer> {
     const raw = this.rawChunks();
@@ -74,6 +87,7 @@ export class CsvInput {
       }
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw new OmsError('INTERRUPTED', 'interrupted while reading the import file; nothing was imported');
+      if (error instanceof OmsError) throw error;
       throw unreadable(this.file, error);
     }
   }

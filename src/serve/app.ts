@@ -34,6 +34,8 @@ export interface AppOptions {
   oms: Oms;
   logger: Logger;
   token: string | undefined;
+  /** More Prometheus text for /metrics (the inbox's counters). */
+  moreMetrics?: () => string;
 }
 
 export interface OmsApp {
@@ -143,7 +145,7 @@ export function buildApp(options: AppOptions): OmsApp {
     } catch {
       liveOrders = undefined;
     }
-    const text = metrics.render({ store: oms.stats, committedRequests: queue.committed, pendingCommits: queue.pending, liveOrders });
+    const text = metrics.render({ store: oms.stats, committedRequests: queue.committed, pendingCommits: queue.pending, liveOrders }) + (options.moreMetrics?.() ?? '');
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
   });
 

@@ -15,6 +15,15 @@ export interface ServerOptions {
   token: string | undefined;
   /** Aborted (with the signal's name) when the server should stop. */
   signal: AbortSignal;
+  /** Work beside the routes (the inbox): started once listening, stopped before the requests in flight are drained. */
+  task?: ServerTask;
+}
+
+export interface ServerTask {
+  start(): void;
+  stop(): Promise<void>;
+  /** Prometheus text added to /metrics. */
+  metrics(): string;
 }
 
 export interface ServeSummary {
@@ -73,7 +82,8 @@ export async function runServer(options: ServerOptions): Promise<ServeSummary> {
   const { oms, logger, signal } = options;
   // A state that cannot be read stops the server before it listens.
   await oms.check();
-  const { app, queue, metrics, beginDrain } = buildApp({ oms, logger, token: options.token });
+  const { task } = options;
+  const { app, queue, metrics, beginDrain } = buildApp({ oms, logger, token: options.token, ...(task ? { moreMetrics: () => task.metrics() } : {}) });
   let url: string;
   try {
     await app.listen({ host: options.host, port: options.port });
@@ -83,9 +93,11 @@ export async function runServer(options: ServerOptions): Promise<ServeSummary> {
     throw listenError(error, options.host, options.port);
   }
   logger.info({ url, auth: options.token === undefined ? 'none' : 'bearer' }, 'listening');
+  task?.start();
 
   await aborted(signal);
   logger.info({ signal: String(signal.reason), pendingCommits: queue.pending }, 'stopping: answering requests in flight');
+  await task?.stop();
   beginDrain();
   await app.close();
   await queue.drained();

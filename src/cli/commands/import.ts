@@ -7,6 +7,7 @@ import { parseText } from '../../core/fields.js';
 import { importCsv, type ImportSummary } from '../../import/batch.js';
 import { formatProblem } from '../../import/problems.js';
 import { ProgressBar } from '../../import/progress.js';
+import { isS3Url } from '../../objectstore/s3-url.js';
 import type { CliContext } from '../context.js';
 import { count } from '../../text/count.js';
 import type { CommandOutput } from '../output.js';
@@ -83,7 +84,14 @@ export async function runImport(options: ImportOptions, ctx: CliContext): Promis
         }
       : {}),
   };
-  const summary = await importCsv(await ctx.app(), request, hooks);
+  // An s3:// file is fetched through the SDK, loaded only then.
+  const source = isS3Url(options.file) ? await (await import('../../objectstore/s3-object.js')).openS3Object(options.file, ctx.io.env, ctx.signal) : undefined;
+  let summary: ImportSummary;
+  try {
+    summary = await importCsv(await ctx.app(), { ...request, ...(source ? { source } : {}) }, hooks);
+  } finally {
+    source?.close();
+  }
   if (summary.rejected > 0 && summary.rejectsFile === null) {
     for (const problem of summary.problems) ctx.warn(formatProblem(problem));
     if (summary.moreProblems > 0) ctx.warn(`... and ${count(summary.moreProblems, 'more problem')}`);

@@ -13,6 +13,9 @@ export interface ServeOptions {
   host: string;
   port: string;
   tokenFile?: string;
+  /** A directory or s3://bucket/prefix/ to load order files from (src/inbox). */
+  inbox?: string;
+  inboxInterval: string;
 }
 
 /** 0 asks the system for a free port (the log line "listening" says which). */
@@ -26,17 +29,23 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
   const port = parsePort(options.port);
   const token = loadToken(options.tokenFile, ctx.io.env);
   refuseOpenHost(options.host, token);
+  const inbox = options.inbox === undefined ? undefined : await (await import('../../inbox/open.js')).prepareInbox(options.inbox, options.inboxInterval, ctx.io.env);
   // SIGINT/SIGTERM mean "drain and stop", which is success.
   ctx.signalHandled = true;
 
   const { createLogger, noticeLogger, runServer } = await import('../../serve/server.js');
   const logger = createLogger(ctx.io.stderr);
-  const oms = await Oms.open(ctx.statePath, {
+  const storeOptions = {
     waitTimeoutMs: ctx.lockTimeoutMs,
     command: ctx.commandLine,
     notice: noticeLogger(logger, ctx.quiet),
     longLived: true,
-  });
+  };
+  const oms = await Oms.open(ctx.statePath, storeOptions);
+  // The inbox imports through a store of its own: its batch holds the writer like another
+  // process would, and the routes' store sees the batch only once it is committed.
+  const inboxOms = inbox ? await Oms.open(ctx.statePath, { ...storeOptions, signal: ctx.signal }) : undefined;
+  const task = inbox && inboxOms ? inbox.task(inboxOms, logger) : undefined;
   try {
     const summary = await runServer({
       oms,
@@ -45,6 +54,7 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
       port,
       token,
       signal: ctx.signal,
+      ...(task ? { task } : {}),
     });
     return {
       json: summary,
@@ -53,5 +63,6 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
     };
   } finally {
     await oms.close();
+    await inboxOms?.close();
   }
 }
