@@ -29,5 +29,7 @@ export default defineConfig({
     // waits. Two files at a time keep both cores busy; the budgets above
     // allow for the contention that adds.
     maxWorkers: os.availableParallelism(),
+    // Hands PostgreSQL tests a server started on first use (test/postgres/server.ts).
+    globalSetup: ['test/postgres/global-setup.ts'],
   },
 });

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only core,cli,import,serve] [-- --keep]`:
+// `npm run bench [-- --quick] [-- --only core,cli,import,serve,postgres] [-- --keep]`:
 // every performance claim of the README, measured in one run on one machine,
 // printed as a PASS/FAIL table and written to bench/results.json (a --quick
 // smoke run writes bench/results-quick.json instead, so it never replaces the
@@ -12,12 +12,13 @@ import { performance } from 'node:perf_hooks';
 import { cliSection } from './cli/section.js';
 import { coreSection } from './core/section.js';
 import { importSection } from './import/section.js';
+import { postgresSection } from './postgres/section.js';
 import { describeMachine, loadAverage, machineLine } from './lib/machine.js';
 import { BENCH } from './lib/paths.js';
 import { markdownTable, summary, textTable } from './report/table.js';
 import { serveSection } from './serve/section.js';
 
-const SECTIONS = { core: coreSection, cli: cliSection, import: importSection, serve: serveSection };
+const SECTIONS = { core: coreSection, cli: cliSection, import: importSection, serve: serveSection, postgres: postgresSection };
 
 function parseArgs(argv) {
   const options = { quick: false, keep: false, only: Object.keys(SECTIONS) };

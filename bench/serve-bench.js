@@ -16,17 +16,11 @@
 // Prints a table to stderr and exactly one JSON document to stdout, for
 // bench/run.js to merge. Needs the build (dist/) for bin/oms.js.
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
+import { load, paced, percentile, startServer } from './lib/http-load.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OMS = path.join(ROOT, 'bin/oms.js');
 const quick = process.argv.includes('--quick');
 /** Seconds per measured phase, and per warm-up before each route. */
 const SECONDS = quick ? { phase: 3, warmup: 1 } : { phase: 10, warmup: 2 };
@@ -40,55 +34,6 @@ const TARGETS = {
 
 function log(line) {
   process.stderr.write(`${line}\n`);
-}
-
-/** Starts `oms serve --port 0`; its JSON log goes to a file, where the "listening" line gives the address. */
-async function startServer(dir) {
-  const logFile = path.join(dir, 'serve.log');
-  const logFd = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [OMS, '--state', path.join(dir, 'state.json'), 'serve', '--port', '0'], {
-    stdio: ['ignore', 'pipe', logFd],
-    env: { ...process.env, OMS_TOKEN: '' },
-  });
-  fs.closeSync(logFd);
-  let stdout = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout })));
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const listening = fs
-      .readFileSync(logFile, 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line))
-      .find((entry) => entry.msg === 'listening');
-    if (listening) return { url: listening.url, child, exited, requestTimes: logReader(logFile) };
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`oms serve did not start:\n${fs.readFileSync(logFile, 'utf8')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/**
- * The server's own time per request (its log's `ms`: received to sent) for
- * the requests logged since the last call. It leaves out time a request
- * waited before the server read it, so it is a floor for the client's view.
- */
-function logReader(logFile) {
-  let offset = 0;
-  return (route) => {
-    const text = fs.readFileSync(logFile, 'utf8');
-    const end = text.lastIndexOf('\n') + 1;
-    const lines = text.slice(offset, end).split('\n');
-    offset = end;
-    return lines
-      .filter((line) => line.includes('"msg":"request"'))
-      .map((line) => JSON.parse(line))
-      .filter((entry) => entry.route === route)
-      .map((entry) => entry.ms)
-      .sort((a, b) => a - b);
-  };
 }
 
 async function post(url, route, body) {
@@ -109,77 +54,6 @@ async function scrape(url) {
   const text = await (await fetch(`${url}/metrics`)).text();
   const value = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
   return { fsyncs: value('oms_store_fsyncs_total'), committed: value('oms_committed_requests_total'), checkpoints: value('oms_store_checkpoints_total') };
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-/** Runs autocannon and keeps every 2xx response's latency in milliseconds. */
-async function load(options) {
-  const latencies = [];
-  let failures = 0;
-  const instance = autocannon({ pipelining: 1, ...options });
-  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
-    else failures++;
-  });
-  const result = await instance;
-  latencies.sort((a, b) => a - b);
-  return { latencies, failures: failures + result.errors + result.timeouts, seconds: result.duration };
-}
-
-/**
- * Sends `rate` requests per second on schedule, whatever the answers do
- * (open loop, so a slow answer cannot hold back the next request), and
- * keeps each 2xx latency from its send to the end of its response.
- */
-function paced({ url, rate, seconds, next }) {
-  const target = new URL(url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const total = Math.round(rate * seconds);
-  const interval = 1000 / rate;
-  const latencies = [];
-  let failures = 0;
-  let sent = 0;
-  let finished = 0;
-  const start = performance.now();
-  return new Promise((resolve) => {
-    const settle = () => {
-      if (++finished < total) return;
-      agent.destroy();
-      latencies.sort((a, b) => a - b);
-      resolve({ latencies, failures, seconds: (performance.now() - start) / 1000 });
-    };
-    const fire = () => {
-      const { method, path: route, body } = next();
-      const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-      const sentAt = performance.now();
-      const request = http.request({ agent, host: target.hostname, port: target.port, method, path: route, headers }, (response) => {
-        response.resume();
-        response.on('end', () => {
-          if (response.statusCode >= 200 && response.statusCode < 300) latencies.push(performance.now() - sentAt);
-          else failures++;
-          settle();
-        });
-      });
-      request.on('error', () => {
-        failures++;
-        settle();
-      });
-      request.end(body);
-    };
-    const tick = () => {
-      const now = performance.now();
-      while (sent < total && start + sent * interval <= now) {
-        fire();
-        sent++;
-      }
-      if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
-    };
-    tick();
-  });
 }
 
 const round = (value, digits = 3) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);

@@ -306,6 +306,14 @@ the same name whose rows repeat yesterday's trades needs --batch or op_id cells.
       })),
     );
 
+  program
+    .command('copy')
+    .description('copy a whole state, history and op ids included, into an empty location (a file or a postgres:// URL)')
+    .argument('<from>', 'a state file or a postgres:// URL')
+    .argument('<to>', 'a new or empty state file or postgres:// URL')
+    .addHelpText('after', examples('oms copy oms-state.json postgres://me@db/desk', "oms copy 'postgres://me@db/desk?schema=oms' backup.json"))
+    .action(action(async () => (await import('./commands/copy.js')).runCopy, ([from, to]) => ({ from: from as string, to: to as string })));
+
   program.commandsGroup('Other ways in:');
   program
     .command('serve')

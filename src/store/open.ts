@@ -3,7 +3,7 @@
 // store (§9), loaded only when asked for so a file user never pays for it.
 // Every front end opens its state here.
 
-import { OmsError } from '../core/errors.js';
+import { redact } from './postgres/location.js';
 import type { StateStore, StoreOptions } from './store.js';
 
 const DATABASE_URL = /^postgres(ql)?:\/\//i;
@@ -15,16 +15,13 @@ export function isDatabaseUrl(location: string): boolean {
 
 /** A location as it may be shown: a URL's password becomes `***`. */
 export function displayLocation(location: string): string {
-  if (!isDatabaseUrl(location)) return location;
-  return location.replace(/^(postgres(?:ql)?:\/\/[^:/?#@]*:)[^@/?#]*@/i, '$1***@');
+  return isDatabaseUrl(location) ? redact(location) : location;
 }
 
 export async function openStore(location: string, options: StoreOptions = {}): Promise<StateStore> {
   if (isDatabaseUrl(location)) {
-    throw new OmsError('INVALID_ARGUMENT', `state: ${JSON.stringify(displayLocation(location))}: this build of oms has no PostgreSQL store yet`, {
-      field: 'state',
-      value: displayLocation(location),
-    });
+    const { PostgresStore } = await import('./postgres/store.js');
+    return new PostgresStore(location, options);
   }
   const { FileStore } = await import('./file/store.js');
   return new FileStore(location, options);

@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import type { StoreOptions } from '../../src/store/store.js';
+import { testDatabaseUrl, testStateUrl, uniqueSchema } from '../postgres/server.js';
 
 export interface ContractStore {
   name: string;
@@ -21,8 +23,29 @@ function tempFileState(): Promise<{ location: string; cleanup(): Promise<void> }
   return Promise.resolve({ location: path.join(dir, 'state.json'), cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) });
 }
 
+/** A fresh schema on the test PostgreSQL server (test/postgres/server.ts), dropped afterwards. */
+async function tempPostgresState(): Promise<{ location: string; cleanup(): Promise<void> }> {
+  const schema = uniqueSchema('contract');
+  return {
+    location: await testStateUrl(schema),
+    cleanup: async () => {
+      const client = new pg.Client({ connectionString: await testDatabaseUrl() });
+      await client.connect();
+      try {
+        await client.query(`drop schema if exists ${schema} cascade`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
 export const CONTRACT_STORES: ContractStore[] = [
   { name: 'file', create: tempFileState },
   // As `oms serve` opens it: lookups never block (a different code path).
   { name: 'file (long-lived)', options: { longLived: true }, create: tempFileState },
+  // A short CLI process: loads only the books a command needs.
+  { name: 'postgres', create: tempPostgresState },
+  // As `oms serve` opens it: every book in memory, caught up from operations.
+  { name: 'postgres (long-lived)', options: { longLived: true }, create: tempPostgresState },
 ];

@@ -1,7 +1,9 @@
 // oms doctor: verify a state and explain what was found (exit 0 healthy, 4
 // damaged); --salvage writes a new healthy state from what is intact.
 
+import { OmsError } from '../../core/errors.js';
 import { diagnose, type Finding } from '../../store/doctor.js';
+import { isDatabaseUrl } from '../../store/open.js';
 import { salvage } from '../../store/salvage.js';
 import type { CliContext } from '../context.js';
 import { count } from '../../text/count.js';
@@ -11,7 +13,7 @@ export interface DoctorOptions {
   salvage?: string;
 }
 
-function findingLine(ctx: CliContext, finding: Finding): string {
+function findingLine(ctx: CliContext, finding: Pick<Finding, 'severity' | 'message' | 'line' | 'byte'> & { part: string }): string {
   const mark = finding.severity === 'damage' ? ctx.theme.bad('DAMAGE') : finding.severity === 'note' ? ctx.theme.warn('note  ') : ctx.theme.good('ok    ');
   // Errors already name their place; add only what the message does not say.
   const places = [
@@ -23,7 +25,11 @@ function findingLine(ctx: CliContext, finding: Finding): string {
 }
 
 export async function runDoctor(options: DoctorOptions, ctx: CliContext): Promise<CommandOutput> {
+  const database = isDatabaseUrl(ctx.statePath);
   if (options.salvage !== undefined) {
+    if (database) {
+      throw new OmsError('INVALID_ARGUMENT', 'salvage: oms doctor checks a PostgreSQL state and never rewrites it; oms copy makes a copy of it', { field: 'salvage' });
+    }
     const report = salvage(ctx.statePath, options.salvage);
     return {
       json: report,
@@ -35,7 +41,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CliContext): Promis
         ].join('\n'),
     };
   }
-  const report = diagnose(ctx.statePath);
+  const report = database ? await (await import('../../store/postgres/doctor.js')).diagnosePostgres(ctx.statePath) : diagnose(ctx.statePath);
   return {
     json: report,
     exitCode: report.healthy ? 0 : 4,

@@ -14,11 +14,13 @@ export async function runInit(options: InitOptions, ctx: CliContext): Promise<Co
   const existing = options.convention === undefined ? await app.status() : undefined;
   const result = await app.init(existing?.exists ? existing.convention : options.convention);
   const { convention } = result;
+  // The app's location is the printable one (a database URL's password is ***).
+  const state = app.location;
   return {
-    json: { state: ctx.statePath, ...result },
+    json: { state, ...result },
     text: () =>
       result.created
-        ? `Created ${ctx.statePath} (convention ${convention})\n${conventionRule(convention)}; ${otherConventionHint(convention)}`
-        : `${ctx.statePath} already uses convention ${convention} (${conventionRule(convention)})`,
+        ? `Created ${state} (convention ${convention})\n${conventionRule(convention)}; ${otherConventionHint(convention)}`
+        : `${state} already uses convention ${convention} (${conventionRule(convention)})`,
   };
 }

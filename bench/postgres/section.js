@@ -1,0 +1,193 @@
+// Section 5: the PostgreSQL store (issue 13) beside the file store, in one
+// run, on a throwaway server with fsync on (scripts/postgres-cluster.js), or
+// on $OMS_BENCH_DATABASE_URL. Rows: the disk's fsync cost (what every commit
+// pays, on either store), `oms add` as a whole process on an empty and a
+// 100k-order PostgreSQL state, and `oms serve` POST /orders at a paced
+// 500 req/s (p50/p99) and at saturation, with the file store's saturation
+// measured in the same run for the ratio the issue asks for.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startCluster, stopCluster } from '../../scripts/postgres-cluster.js';
+import { load, paced, percentile, startServer } from '../lib/http-load.js';
+import { OMS } from '../lib/paths.js';
+import { median } from '../lib/stats.js';
+
+const FULL = { runs: 15, big: 100_000, seconds: 10, warmup: 2, fsyncs: 200 };
+const QUICK = { runs: 5, big: 20_000, seconds: 3, warmup: 1, fsyncs: 50 };
+const RATE = 500;
+const CONNECTIONS = 64;
+
+function timeProcess(args) {
+  const start = performance.now();
+  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = performance.now() - start;
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.trim()}`);
+  return ms;
+}
+
+function oms(args) {
+  const result = spawnSync(process.execPath, [OMS, ...args], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`oms ${args.join(' ')} exited ${result.status}: ${result.stderr.trim()}`);
+  return result.stdout;
+}
+
+/** Median ms of an 8 KiB write plus fdatasync in `dir` (what pg_test_fsync calls one write + fdatasync). */
+function fsyncCost(dir, count) {
+  const file = path.join(dir, 'fsync-probe');
+  const fd = fs.openSync(file, 'w');
+  const block = Buffer.alloc(8192, 1);
+  const times = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const start = performance.now();
+      fs.writeSync(fd, block, 0, block.length, 0);
+      fs.fdatasyncSync(fd);
+      times.push(performance.now() - start);
+    }
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+  }
+  return median(times);
+}
+
+/**
+ * `count` live orders over 100 symbols (bids and asks that never cross), in
+ * one atomic write whose commands are given without waiting, so their
+ * lookups go to the database in large groups.
+ */
+async function buildBig(state, count) {
+  const { openStore } = await import('../../dist/store/open.js');
+  const { addCommand } = await import('../../dist/core/commands.js');
+  const store = await openStore(state);
+  try {
+    await store.write(
+      async (tx) => {
+        const added = [];
+        for (let i = 0; i < count; i++) {
+          const buy = i % 2 === 0;
+          const price = String(buy ? 1000 - (i % 500) : 1001 + (i % 500));
+          added.push(tx.execute(addCommand({ orderId: i + 1, symbol: `SYM${String(i % 100).padStart(3, '0')}`, side: buy ? 'Buy' : 'Sell', amount: 1 + (i % 100), price })));
+        }
+        await Promise.all(added);
+      },
+      { atomic: true },
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+const withSchema = (url, schema) => {
+  const u = new URL(url);
+  u.searchParams.set('schema', schema);
+  return u.toString();
+};
+
+const row = (name, unit, value, extra = {}) => ({ section: 'postgres', name, unit, oms: value, reference: null, ratio: null, target: '', pass: null, ...extra });
+
+/** POST /orders on `state` through `oms serve`: paced at RATE (latencies) and at saturation (throughput). */
+async function serveOrders(dir, state, config, { pacedRun }) {
+  fs.mkdirSync(dir, { recursive: true });
+  const server = await startServer(dir, state);
+  let nextId = 1_000_000;
+  const body = () => {
+    const orderId = nextId++;
+    return JSON.stringify({ orderId, symbol: 'LOAD', side: orderId % 2 ? 'buy' : 'sell', amount: 1 + (orderId % 50), price: `${50 + (orderId % 100)}.5` });
+  };
+  const saturate = (duration) =>
+    load({
+      url: server.url,
+      connections: CONNECTIONS,
+      duration,
+      requests: [{ method: 'POST', path: '/orders', headers: { 'content-type': 'application/json' }, setupRequest: (request) => ({ ...request, body: body() }) }],
+    });
+  try {
+    await saturate(config.warmup);
+    const fixed = pacedRun ? await paced({ url: server.url, rate: RATE, seconds: config.seconds, next: () => ({ method: 'POST', path: '/orders', body: body() }) }) : undefined;
+    const max = await saturate(config.seconds);
+    return { fixed, max };
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+}
+
+export async function postgresSection({ quick, dir, log }) {
+  const config = quick ? QUICK : FULL;
+  // As root the server runs as an unprivileged user, who must reach its folder.
+  fs.chmodSync(dir, 0o711);
+  const clusterDir = path.join(dir, 'postgres');
+  const given = process.env.OMS_BENCH_DATABASE_URL;
+  log(given ? 'postgres: using $OMS_BENCH_DATABASE_URL' : 'postgres: starting a throwaway server (fsync on)');
+  const base = given ?? (await startCluster(clusterDir, { durable: true })).url;
+  const rows = [];
+  const raw = { config };
+  try {
+    raw.fsyncMs = fsyncCost(given ? dir : clusterDir, config.fsyncs);
+    rows.push(row('fsync cost of this disk (8 KiB write + fdatasync)', 'ms', raw.fsyncMs));
+
+    const run = Date.now().toString(36);
+    const empty = withSchema(base, `bench_empty_${run}`);
+    oms(['--state', empty, '--quiet', 'init']);
+    log(`postgres: building a ${config.big}-order state`);
+    const big = withSchema(base, `bench_big_${run}`);
+    await buildBig(big, config.big);
+    let nextId = 90_000_000;
+    const add = (state) => timeProcess([OMS, '--state', state, 'add', String(nextId++), 'SYM001', 'Buy', '5', '999']);
+    const cases = { node: () => timeProcess(['-e', '0']), empty: () => add(empty), big: () => add(big) };
+    const times = { node: [], empty: [], big: [] };
+    for (const runCase of Object.values(cases)) runCase();
+    log(`postgres: ${config.runs} rounds of oms add`);
+    for (let round = 0; round < config.runs; round++) for (const [name, runCase] of Object.entries(cases)) times[name].push(runCase());
+    raw.cliTimes = times;
+    const ms = Object.fromEntries(Object.entries(times).map(([name, values]) => [name, median(values)]));
+    rows.push(row('`oms add` on PostgreSQL, empty state', 'ms', ms.empty, { reference: ms.node, referenceName: 'node -e 0', ratio: ms.empty / ms.node }));
+    rows.push(
+      row(`\`oms add\` on PostgreSQL, ${config.big / 1000}k live orders`, 'ms', ms.big, {
+        reference: ms.empty,
+        referenceName: 'empty PostgreSQL state',
+        ratio: ms.big / ms.empty,
+        target: '≤ 2x empty',
+        pass: ms.big / ms.empty <= 2,
+      }),
+    );
+
+    log(`postgres: oms serve POST /orders at ${RATE} req/s and at saturation`);
+    const onPg = await serveOrders(path.join(dir, 'serve-pg'), withSchema(base, `bench_serve_${run}`), config, { pacedRun: true });
+    log('postgres: the file store at saturation, for the ratio');
+    const onFile = await serveOrders(path.join(dir, 'serve-file'), path.join(dir, 'serve-file', 'state.json'), config, { pacedRun: false });
+    const p = (measured, q) => percentile(measured.latencies, q);
+    const fixed = onPg.fixed;
+    const keptRate = fixed.latencies.length / fixed.seconds >= RATE * 0.95;
+    rows.push(
+      row(`\`oms serve\` POST /orders on PostgreSQL at ${RATE} req/s`, 'req/s', fixed.latencies.length / fixed.seconds, {
+        target: 'p99 < 5 ms',
+        pass: fixed.failures === 0 && keptRate && p(fixed, 99) < 5,
+        note: `p50 ${p(fixed, 50).toFixed(2)} ms; p99 ${p(fixed, 99).toFixed(2)} ms; ${fixed.failures} errors`,
+      }),
+    );
+    const pgRps = onPg.max.latencies.length / onPg.max.seconds;
+    const fileRps = onFile.max.latencies.length / onFile.max.seconds;
+    rows.push(
+      row('`oms serve` POST /orders on PostgreSQL at saturation', 'req/s', pgRps, {
+        reference: fileRps,
+        referenceName: 'file store, same run',
+        ratio: pgRps / fileRps,
+        target: '≥ 0.5x file store',
+        pass: onPg.max.failures === 0 && pgRps / fileRps >= 0.5,
+        note: `p50 ${p(onPg.max, 50).toFixed(2)} ms; p99 ${p(onPg.max, 99).toFixed(2)} ms; file store ${fileRps.toFixed(0)} req/s`,
+      }),
+    );
+    raw.serve = {
+      pg: { fixed: { p50: p(fixed, 50), p99: p(fixed, 99), failures: fixed.failures }, max: { rps: pgRps, failures: onPg.max.failures } },
+      file: { max: { rps: fileRps, failures: onFile.max.failures } },
+    };
+  } finally {
+    if (!given) await stopCluster(clusterDir);
+  }
+  return { rows, raw };
+}

@@ -1,0 +1,380 @@
+// The PostgreSQL store (SPEC §9): one schema is one state, shared by every
+// process and machine that opens it. `operations` is the journal; the other
+// tables follow it in the same transaction. Each process keeps books in
+// memory (memory.ts) and catches up before it answers; a write is one
+// transaction under the writer lock (lock.ts), stamped with the database's
+// time, committed in a few round trips whatever its size.
+
+import pg from 'pg';
+import { OmsError } from '../../core/errors.js';
+import type { Archive, OperationRecord } from '../../core/ledger.js';
+import type { Convention } from '../../core/types.js';
+import type { HistoryQuery, InitResult, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
+import { ledgerView } from '../view.js';
+import { databaseError } from './errors.js';
+import { parseLocation, type PostgresLocation } from './location.js';
+import { applicationName, BEGIN_WRITE, lockHolder, takeWriterLock, tryLockSql, type LockAttempt } from './lock.js';
+import { KnownKeys } from './known.js';
+import { Memory } from './memory.js';
+import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
+import { createStateRow, fetchKeys, operationsBefore, readStateRow, stateRowFrom, stateRowSql, type StateRow } from './queries.js';
+import { PostgresTransaction } from './transaction.js';
+
+const HISTORY_PAGE = 500;
+
+export class PostgresStore implements StateStore, Archive {
+  readonly location: string;
+  private readonly where: PostgresLocation;
+  private readonly pool: pg.Pool;
+  private memory: Memory | undefined;
+  /** Each commit is one database transaction (one WAL flush). */
+  private readonly counters = { commits: 0, operations: 0 };
+  /** In this process, writes and reads take turns (a read never sees a write half done). */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    location: string,
+    private readonly options: StoreOptions = {},
+  ) {
+    this.where = parseLocation(location);
+    this.location = this.where.display;
+    this.pool = new pg.Pool({
+      connectionString: this.where.connectionString,
+      application_name: applicationName(options.command ?? 'oms'),
+      max: options.longLived ? 10 : 2,
+      connectionTimeoutMillis: 10_000,
+      // A long-lived server keeps a connection; a CLI process must not wait for one to idle out.
+      idleTimeoutMillis: options.longLived ? 30_000 : 1_000,
+      allowExitOnIdle: true,
+    });
+    // A connection that dies while idle (the server restarted) is dropped from
+    // the pool and replaced on the next use; without a listener it would crash the process.
+    this.pool.on('error', () => undefined);
+  }
+
+  get stats(): StoreStats {
+    const { commits, operations } = this.counters;
+    return { commits, operations };
+  }
+
+  /** Once the schema is known to be at this oms's version it is not asked again (versions only grow). */
+  private current = false;
+
+  /** True when the state's tables exist (and are not from a newer oms). */
+  private async hasTables(client: pg.ClientBase): Promise<boolean> {
+    if (this.current) return true;
+    const version = await schemaVersion(client, this.where.schema, this.location);
+    this.current = version === SCHEMA_VERSION;
+    return version > 0;
+  }
+
+  private notice(message: string): void {
+    this.options.notice?.(message);
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs `work` with a pooled connection; any failure becomes STATE_IO naming the state. */
+  private async withClient<T>(action: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw databaseError(error, this.location, 'connect to');
+    }
+    let broken: Error | undefined;
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      return await work(client);
+    } catch (error) {
+      if (!(error instanceof OmsError)) broken ??= error as Error;
+      // Whatever failed, the connection goes back to the pool outside any transaction, or not at all.
+      if (!broken) await client.query('rollback').catch((failure: Error) => (broken = failure));
+      throw databaseError(error, this.location, action);
+    } finally {
+      client.off('error', onError);
+      // A connection that failed is closed, not reused: its transaction state is unknown.
+      client.release(broken);
+    }
+  }
+
+  // ---- the archive (outside a write) ---------------------------------------
+
+  async fetch(keys: readonly string[]): Promise<Map<string, OperationRecord>> {
+    if (keys.length === 0) return new Map();
+    return this.withClient('read', async (client) => {
+      if (!(await this.hasTables(client))) return new Map();
+      return fetchKeys(client, this.where.schema, keys);
+    });
+  }
+
+  // ---- reading -------------------------------------------------------------
+
+  /**
+   * Brings memory up to the committed state, in one consistent snapshot, with
+   * the books `symbol` names (or every book). Undefined when there is no state.
+   */
+  private async refresh(client: pg.ClientBase, symbol: string | undefined): Promise<Memory | undefined> {
+    if (!(await this.hasTables(client))) return undefined;
+    const row = await readStateRow(client, this.where.schema);
+    if (!row) return undefined;
+    await this.follow(client, row, symbol === undefined || this.options.longLived === true ? 'all' : [symbol]);
+    return this.memory;
+  }
+
+  /** Makes memory follow `row`, then loads the books asked for. */
+  private async follow(client: pg.ClientBase, row: StateRow, books: 'all' | string[]): Promise<Memory> {
+    let memory = this.memory;
+    if (!memory || !memory.canFollow(row) || (books === 'all' && memory.partial)) {
+      memory = new Memory(this.where.schema, row);
+      this.memory = memory;
+    }
+    this.memory = undefined;
+    if (memory.complete) await memory.catchUp(client, row.counters.seq, this.location);
+    if (books === 'all') await memory.loadAll(client);
+    else await memory.load(client, { keys: [], symbols: books, orders: [] });
+    this.memory = memory;
+    return memory;
+  }
+
+  read(scope: { symbol?: string } = {}): Promise<StateView> {
+    return this.exclusive(() =>
+      this.withClient('read', async (client) => {
+        // A complete memory only catches up (operations are bounded by the
+        // state row's seq); loading books needs them and the counters from one snapshot.
+        const snapshot = !this.memory?.complete;
+        if (snapshot) await client.query('begin isolation level repeatable read read only');
+        try {
+          const memory = await this.refresh(client, scope.symbol);
+          if (memory) return ledgerView(memory.ledger, this);
+          this.notice(`no state at ${this.location} yet; showing an empty one`);
+          return ledgerView(Memory.empty(this.where.schema).ledger, this);
+        } finally {
+          if (snapshot) await client.query('commit');
+        }
+      }),
+    );
+  }
+
+  async *history(query: HistoryQuery = {}): AsyncGenerator<OperationRecord> {
+    let left = query.limit ?? Infinity;
+    if (left <= 0) return;
+    let before = Number.MAX_SAFE_INTEGER;
+    for (;;) {
+      const page = await this.withClient('read', async (client) => {
+        if (!(await this.hasTables(client))) return [];
+        return operationsBefore(client, this.where.schema, before, HISTORY_PAGE);
+      });
+      for (const record of page) {
+        if (query.filter && !query.filter(record)) continue;
+        yield record;
+        if (--left <= 0) return;
+      }
+      if (page.length < HISTORY_PAGE) return;
+      before = (page[page.length - 1] as OperationRecord).seq;
+    }
+  }
+
+  status(): Promise<StateStatus> {
+    return this.withClient('read', async (client) => {
+      await client.query('begin isolation level repeatable read read only');
+      try {
+        const version = await schemaVersion(client, this.where.schema, this.location);
+        const row = version === 0 ? undefined : await readStateRow(client, this.where.schema);
+        const symbols = row
+          ? (await client.query<{ symbol: string }>(`select distinct symbol from "${this.where.schema}".orders order by symbol`)).rows.map((r) => r.symbol)
+          : [];
+        const holder = row ? await lockHolder(client, this.where.schema) : undefined;
+        const server = (await client.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '';
+        const lockText = holder ? `held by pid ${holder.pid} on ${holder.host} ("${holder.command}") since ${holder.since}` : 'free';
+        return {
+          location: this.location,
+          exists: row !== undefined,
+          schema: row ? version : null,
+          convention: row?.convention ?? 'document',
+          createdAt: row?.createdAt ?? null,
+          seq: row?.counters.seq ?? 0,
+          operations: row?.counters.operations ?? 0,
+          liveOrders: row?.liveOrders ?? 0,
+          symbols,
+          trades: row?.counters.trades ?? 0,
+          quotes: row?.counters.quotes ?? 0,
+          details: {
+            json: { database: { schema: this.where.schema, serverVersion: server, schemaVersion: SCHEMA_VERSION }, lock: holder ?? null },
+            lines: [
+              ['Database schema', this.where.schema],
+              ['PostgreSQL', server],
+              ['Writer lock', lockText],
+            ],
+          },
+        };
+      } finally {
+        await client.query('commit');
+      }
+    });
+  }
+
+  // ---- writing -------------------------------------------------------------
+
+  /** Takes the writer lock in the open transaction; returns the database's time then. */
+  private async lock(client: pg.PoolClient, tried?: LockAttempt): Promise<number> {
+    const signal = this.options.signal;
+    if (signal?.aborted) throw new OmsError('INTERRUPTED', 'interrupted before the write started');
+    // A wait for the lock is cut short by cancelling it from another connection.
+    const cancel = (): void => {
+      const pid = (client as unknown as { processID?: number }).processID;
+      if (pid !== undefined) this.pool.query('select pg_cancel_backend($1)', [pid]).catch(() => undefined);
+    };
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      return await takeWriterLock(
+        client,
+        this.where.schema,
+        {
+          timeoutMs: this.options.waitTimeoutMs ?? 10_000,
+          display: this.location,
+          ...(this.options.onWait ? { onWait: this.options.onWait } : {}),
+        },
+        tried,
+      );
+    } catch (error) {
+      if (signal?.aborted) throw new OmsError('INTERRUPTED', 'interrupted while waiting for another writer; nothing was written');
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  /**
+   * Opens a writer's transaction, takes the lock and reads the state row
+   * (undefined: no state yet). On a schema known to be current and a free
+   * lock, that is one round trip.
+   */
+  private async begin(client: pg.PoolClient): Promise<{ lockedAt: number; row: StateRow | undefined }> {
+    const schema = this.where.schema;
+    if (!this.current) {
+      await client.query(BEGIN_WRITE);
+      const lockedAt = await this.lock(client);
+      return { lockedAt, row: (await this.hasTables(client)) ? await readStateRow(client, schema) : undefined };
+    }
+    const results = (await client.query(`${BEGIN_WRITE}; ${tryLockSql(schema)}; ${stateRowSql(schema)}`)) as unknown as pg.QueryResult[];
+    const attempt = results[2]?.rows[0] as LockAttempt;
+    const lockedAt = await this.lock(client, attempt);
+    // A row read before the lock was had is stale: read it again once it is.
+    return { lockedAt, row: attempt.ok ? stateRowFrom(results[3]?.rows[0]) : await readStateRow(client, schema) };
+  }
+
+  write<T>(work: (tx: Transaction) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+    return this.exclusive(() => this.withClient('write to', (client) => this.writeWith(client, work, options)));
+  }
+
+  private async writeWith<T>(client: pg.PoolClient, work: (tx: Transaction) => Promise<T>, options: WriteOptions): Promise<T> {
+    let open = true;
+    let changed = false;
+    const rollback = async (): Promise<void> => {
+      if (!open) return;
+      open = false;
+      // Memory ran ahead of what is now thrown away: load it again next time.
+      if (changed) this.memory = undefined;
+      await client.query('rollback');
+    };
+    const commit = async (tx: PostgresTransaction): Promise<void> => {
+      await tx.flush(true);
+      open = false;
+      this.counters.commits++;
+      this.counters.operations += tx.records;
+    };
+    try {
+      const { lockedAt, row: current } = await this.begin(client);
+      const started = performance.now();
+      let row = current;
+      const convention = options.convention ?? 'document';
+      const created = !row;
+      changed = created;
+      if (!row) {
+        await migrate(client, this.where.schema, this.location);
+        await createStateRow(client, this.where.schema, convention);
+        row = (await readStateRow(client, this.where.schema)) as StateRow;
+      }
+      // A long-lived store, or a write of many operations, is cheaper with every book in memory at once.
+      const memory = await this.follow(client, row, this.options.longLived || options.bulk ? 'all' : []);
+      // An injected clock (tests) wins; otherwise one clock for every machine: the database's.
+      const clock = this.options.clock ?? (() => lockedAt + Math.floor(performance.now() - started));
+      // Many operations follow: knowing which keys exist spares a lookup for each new one.
+      const known = options.bulk ? await KnownKeys.load(client, this.where.schema) : undefined;
+      const tx = new PostgresTransaction(client, this.where.schema, memory, clock, options.batchName ?? null, known);
+      const atomic = options.atomic === true || options.dryRun === true;
+      let result: T;
+      try {
+        result = await work(tx);
+      } catch (error) {
+        await tx.finish();
+        changed ||= tx.records > 0;
+        // Without `atomic`, what ran before the failure stands (as each command would alone).
+        if (!atomic && tx.records > 0) await commit(tx);
+        throw error;
+      }
+      await tx.finish();
+      changed ||= tx.records > 0;
+      if (options.dryRun || tx.records === 0) {
+        await rollback();
+      } else {
+        await commit(tx);
+        if (created) {
+          this.current = true;
+          this.notice(`created a new state at ${this.location} (convention ${convention})`);
+        }
+      }
+      return result;
+    } catch (error) {
+      // withClient rolls back again, or closes the connection if it cannot.
+      await rollback().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  init(convention: Convention): Promise<InitResult> {
+    return this.exclusive(() =>
+      this.withClient('initialise', async (client) => {
+        await client.query(BEGIN_WRITE);
+        try {
+          await this.lock(client);
+          await migrate(client, this.where.schema, this.location);
+          const row = await readStateRow(client, this.where.schema);
+          if (row) {
+            await client.query('rollback');
+            if (row.convention !== convention) {
+              throw new OmsError(
+                'INVALID_ARGUMENT',
+                `convention: ${JSON.stringify(convention)} differs from this state's ${row.convention}; the convention of a state never changes`,
+                { field: 'convention', value: convention },
+              );
+            }
+            this.notice(`${this.location} already exists with convention ${convention}; nothing changed`);
+            return { created: false, convention };
+          }
+          await createStateRow(client, this.where.schema, convention);
+          await client.query('commit');
+          return { created: true, convention };
+        } catch (error) {
+          await client.query('rollback');
+          throw error;
+        }
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.turn;
+    this.memory = undefined;
+    // Closing twice is closing once.
+    if (!this.pool.ended) await this.pool.end();
+  }
+}
