@@ -5,6 +5,7 @@
 
 import { OmsError } from '../core/errors.js';
 import { parseOpId } from '../core/fields.js';
+import { escapeControls } from '../core/text.js';
 import { Oms } from '../app/oms.js';
 import { resolveStatePath } from '../store/paths.js';
 import { terminalWidth, type OutputStream, type TextStyle } from '../text/style.js';
@@ -101,12 +102,12 @@ export class CliContext implements TextStyle {
   notice(message: string): void {
     if (this.quiet) return;
     this.statusLine?.clear();
-    this.io.stderr.write(`${this.theme.dim(message)}\n`);
+    this.io.stderr.write(`${this.theme.dim(escapeControls(message))}\n`);
   }
 
   warn(message: string): void {
     this.statusLine?.clear();
-    this.io.stderr.write(`${this.theme.warn(message)}\n`);
+    this.io.stderr.write(`${this.theme.warn(escapeControls(message))}\n`);
   }
 
   /** The application on the state, opened on first use. */

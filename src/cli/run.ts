@@ -4,6 +4,7 @@
 
 import { CommanderError, type Command } from 'commander';
 import { OmsError } from '../core/errors.js';
+import { escapeControls, safeJson } from '../core/text.js';
 import { exitCodeOf, SIGNAL_EXIT, toOmsError } from '../app/errors.js';
 import { errorJson } from '../app/json.js';
 import { count } from '../text/count.js';
@@ -27,10 +28,10 @@ async function report(io: Io, argv: string[], error: OmsError, hint?: string): P
   const theme = await loadTheme(colorLevel({ color: !argv.includes('--no-color'), isTTY: io.stderr.isTTY === true, env: io.env }));
   io.stderr.write(`${theme.bad('oms: error:')} ${error.message}\n`);
   if (hint !== undefined) io.stderr.write(`${theme.dim(hint)}\n`);
-  for (const problem of error.details.problems ?? []) io.stderr.write(`${problem.file}:${problem.line}: ${problem.field}: ${problem.message}\n`);
+  for (const problem of error.details.problems ?? []) io.stderr.write(`${escapeControls(`${problem.file}:${problem.line}: ${problem.field}: ${problem.message}`)}\n`);
   if (error.details.moreProblems) io.stderr.write(`... and ${count(error.details.moreProblems, 'more problem')}\n`);
   if (error.code === 'INTERNAL' && io.env['OMS_DEBUG']) io.stderr.write(`${error.stack ?? ''}\n`);
-  if (wantsJson(argv)) io.stdout.write(`${JSON.stringify(errorJson(error))}\n`);
+  if (wantsJson(argv)) io.stdout.write(`${safeJson(errorJson(error))}\n`);
 }
 
 /** The first word of argv that is not a global option (the command, if any); `valued` take a value. */
@@ -85,7 +86,8 @@ export async function runCli(argv: string[], io: Io, options: RunOptions): Promi
     command.exitOverride();
     command.configureOutput({
       writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      // Commander quotes what was typed (an unknown option, a bad value): escaped like our own messages.
+      writeErr: (text) => io.stderr.write(text.split('\n').map(escapeControls).join('\n')),
       // Usage errors are reported by `report`, with our prefix.
       outputError: () => {},
     });
@@ -108,7 +110,7 @@ export async function runCli(argv: string[], io: Io, options: RunOptions): Promi
     io.stderr.write(program.helpInformation());
     const message = 'no command given, and no terminal for interactive mode: give a command (see above)';
     io.stderr.write(`\noms: ${message}\n`);
-    if (wantsJson(argv)) io.stdout.write(`${JSON.stringify(errorJson(new OmsError('INVALID_ARGUMENT', message, { field: 'command' })))}\n`);
+    if (wantsJson(argv)) io.stdout.write(`${safeJson(errorJson(new OmsError('INVALID_ARGUMENT', message, { field: 'command' })))}\n`);
     return 2;
   }
 

@@ -2,6 +2,8 @@
 // HTTP) can map a stable `code` to an exit code or a status without parsing
 // messages.
 
+import { clip, escapeControls, safeJson } from './text.js';
+
 export const ERROR_CODES = [
   'INVALID_ARGUMENT',
   'ORDER_NOT_FOUND',
@@ -71,10 +73,15 @@ export class OmsError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
 
+  /**
+   * The message and field are escaped here, once, so no value interpolated
+   * into them by any caller reaches a terminal or a log raw (SPEC §12);
+   * `value` stays as given: it is only ever written as JSON.
+   */
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(escapeControls(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.details = details;
+    this.details = details.field === undefined ? details : { ...details, field: escapeControls(details.field) };
   }
 }
 
@@ -84,15 +91,13 @@ export function isOmsError(error: unknown): error is OmsError {
 
 /** Shows a user-supplied value inside a one-line message: quoted, escaped, bounded. */
 export function showValue(value: unknown): string {
-  const text = typeof value === 'string' ? value : String(value);
-  const clipped = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return JSON.stringify(clipped);
+  return safeJson(clip(typeof value === 'string' ? value : String(value), 40));
 }
 
 export function invalid(field: string, value: unknown, reason: string): OmsError {
   const shown = typeof value === 'string' ? value : String(value);
   return new OmsError('INVALID_ARGUMENT', `${field}: ${showValue(value)} ${reason}`, {
     field,
-    value: shown.length > 200 ? shown.slice(0, 200) : shown,
+    value: clip(shown, 200, ''),
   });
 }

@@ -3,14 +3,12 @@
 // same values and reject the rest with the same one-line message.
 
 import { invalid } from './errors.js';
+import { hasControl, hasLoneSurrogate } from './text.js';
 import type { Convention, Side } from './types.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const DIGITS = /^\d+$/;
 const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$/;
-// C0 and C1 control characters, DEL, and the Unicode line/paragraph separators:
-// anything that would break a one-line message or a CSV cell.
-const CONTROL = /[\p{Cc}\p{Zl}\p{Zp}]/u;
 // Names that mean something on every JS object: SPEC §6 says they fail the symbol rule.
 const RESERVED = new Set(['constructor', 'prototype', '__proto__', 'tostring', 'tolocalestring', 'valueof', 'hasownproperty', 'isprototypeof', 'propertyisenumerable']);
 
@@ -97,14 +95,45 @@ export function parseText(input: unknown, field: string, max = 64): string | nul
   if (input === undefined || input === null || input === '') return null;
   if (typeof input !== 'string') throw invalid(field, input, 'must be text');
   if ([...input].length > max) throw invalid(field, input, `is longer than ${max} characters`);
-  if (CONTROL.test(input)) throw invalid(field, input, 'contains a control character');
+  checkShowable(input, field);
   return input;
 }
 
-/** An operation id: 1-128 printable characters. */
-export function parseOpId(input: unknown, field = 'opId'): string {
+/**
+ * Text is stored and shown exactly as given, so it may hold nothing that acts
+ * on a display (C0, DEL, C1, line separators, bidi controls) and nothing that
+ * is not Unicode (a lone surrogate would not survive export and import).
+ */
+function checkShowable(input: string, field: string): void {
+  if (hasControl(input)) throw invalid(field, input, 'contains a control character (or a line separator or bidi control)');
+  if (hasLoneSurrogate(input)) throw invalid(field, input, 'contains a lone surrogate: it is not valid Unicode text');
+}
+
+// Ids the store makes itself (SPEC §12): a stored quote's trade (`quote:N`),
+// an import row's (`import:BATCH:DIGEST:N`) and a generated one (the shape of
+// store newOpId: `op-<time36>-<12 hex><counter36>`). A client that took one
+// first would make that later operation an OP_ID_CONFLICT for good.
+const RESERVED_PREFIXES = ['quote:', 'import:'] as const;
+const GENERATED_OP_ID = /^op-[0-9a-z]+-[0-9a-f]{12}[0-9a-z]+$/;
+
+export interface OpIdOptions {
+  /**
+   * An import row's op_id cell: an `import:` id is let through, because a
+   * --rejects file carries the id a row was tried under; the row reader then
+   * checks it is the id the row's own content derives.
+   */
+  importRow?: boolean;
+}
+
+/** An operation id: 1-128 printable characters, outside the reserved namespaces. */
+export function parseOpId(input: unknown, field = 'opId', options: OpIdOptions = {}): string {
   if (typeof input !== 'string' || input === '') throw invalid(field, input ?? '', 'is empty');
   if ([...input].length > 128) throw invalid(field, input, 'is longer than 128 characters');
-  if (CONTROL.test(input)) throw invalid(field, input, 'contains a control character');
+  checkShowable(input, field);
+  const prefix = RESERVED_PREFIXES.find((reserved) => input.startsWith(reserved));
+  if (prefix !== undefined && !(prefix === 'import:' && options.importRow === true)) {
+    throw invalid(field, input, `starts with "${prefix}", which is reserved for ids oms derives itself; choose another id`);
+  }
+  if (GENERATED_OP_ID.test(input)) throw invalid(field, input, 'has the shape of the ids oms generates (op-…-…), which is reserved; choose another id');
   return input;
 }

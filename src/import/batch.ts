@@ -150,6 +150,10 @@ class BatchRun {
       if (this.signal.aborted) throw new OmsError('INTERRUPTED', `interrupted at line ${record.line}; nothing was imported`);
       this.read++;
       if (this.progress && this.read % PROGRESS_EVERY === 0) this.progress.update(this.read, this.input.position);
+      if (record.cut !== undefined) {
+        this.reject(record, [{ field: 'row', message: record.cut }], undefined);
+        continue;
+      }
       const result = this.rowReader.read(record.cells);
       if (result.problems) {
         this.reject(record, result.problems, undefined);

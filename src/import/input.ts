@@ -39,11 +39,13 @@ export class CsvInput {
     /** Size of the file in bytes; undefined for stdin. */
     readonly size: number | undefined,
     private readonly problems: ProblemList,
+    /** A ByteSource (an object store): its size cannot be looked at again, only compared with what was read. */
+    private readonly openedElsewhere = false,
   ) {}
 
   /** Opens the file now, so a missing or unreadable one fails before any lock is taken. */
   static open(file: string, stdin: NodeJS.ReadableStream, signal: AbortSignal, problems: ProblemList): CsvInput {
-    if (file === '-') return new CsvInput(file, addAbortSignal(signal, stdin as Readable), undefined, problems);
+    if (file === '-') return new CsvInput(file, addAbortSignal(signal, stdin as Readable), regularFileSize(stdin), problems);
     let fd: number;
     let size: number;
     try {
@@ -64,7 +66,36 @@ export class CsvInput {
 
   /** Reads a source the caller opened (and closes); `file` names it in problems. */
   static fromSource(file: string, source: ByteSource, problems: ProblemList): CsvInput {
-    return new CsvInput(file, source.chunks, source.size, problems);
+    return new CsvInput(file, source.chunks, source.size, problems, true);
+  }
+
+  /**
+   * Once everything is read: why the last row may be cut short, if it may
+   * (SPEC §12). A row is complete when a line break follows it; without one,
+   * the last row is trusted only from a regular file whose size stayed what
+   * it was when opened. A pipe gives no such assurance (a producer killed
+   * mid-row just closes it), nor does a file that grew (its writer may be
+   * mid-row). A file that shrank was truncated or rewritten while read: none
+   * of what was read is trusted.
+   */
+  finish(endsWithLineBreak: boolean): string | undefined {
+    if (this.size === undefined) return endsWithLineBreak ? undefined : 'the input ended without a line break after this row, so it may have been cut short (a producer that stopped mid-row); end the input with a line break';
+    const now = this.currentSize();
+    if (this.position < this.size || (now !== undefined && now < this.position)) {
+      throw this.problems.fatal(1, 'file', `shrank while it was read (${this.size} bytes when opened, ${this.position} read, ${now ?? 'unknown'} now): it was truncated or rewritten; import it again once it is complete`);
+    }
+    if (endsWithLineBreak || (this.position === this.size && (now === undefined || now === this.size))) return undefined;
+    return `the file grew while it was read (${this.size} bytes when opened, ${now ?? this.position} now) and this last row has no line break after it, so it may be cut short; import again once the file is complete`;
+  }
+
+  /** The source's size now, if it is a file on this machine (undefined: cannot tell, for a source opened elsewhere). */
+  private currentSize(): number | undefined {
+    if (this.openedElsewhere) return undefined;
+    try {
+      return this.file === '-' ? fs.fstatSync(0).size : fs.statSync(this.file).size;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The source as UTF-8 bytes without a BOM. */
@@ -152,6 +183,18 @@ export class CsvInput {
 
   private countLines(bytes: Buffer): void {
     for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) this.line++;
+  }
+}
+
+/** Stdin redirected from a regular file (`oms import - < rows.csv`) has a size; a pipe or terminal has none. */
+function regularFileSize(stdin: NodeJS.ReadableStream): number | undefined {
+  const fd = (stdin as { fd?: unknown }).fd;
+  if (fd !== 0) return undefined;
+  try {
+    const stat = fs.fstatSync(fd);
+    return stat.isFile() ? stat.size : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,8 +4,12 @@
 // bounded memory and ends as one CSV_INVALID error (exit 6).
 
 import { OmsError, type Problem } from '../core/errors.js';
+import { clip, escapeControls } from '../core/text.js';
 
 export const MAX_PROBLEMS = 100;
+/** Characters kept of a problem's field and message: a hostile cell cannot make a report huge. */
+export const MAX_FIELD_CHARS = 64;
+export const MAX_MESSAGE_CHARS = 300;
 
 /** A problem before it is placed in a file: the column (or `header`, `csv`, `file`, `row`) and what is wrong. */
 export interface CellProblem {
@@ -21,7 +25,9 @@ export class ProblemList {
 
   add(line: number, field: string, message: string): void {
     this.count++;
-    if (this.kept.length < MAX_PROBLEMS) this.kept.push({ file: this.file, line, field, message });
+    if (this.kept.length < MAX_PROBLEMS) {
+      this.kept.push({ file: this.file, line, field: clip(escapeControls(field), MAX_FIELD_CHARS), message: clip(escapeControls(message), MAX_MESSAGE_CHARS) });
+    }
   }
 
   /** How many were counted beyond those kept. */
@@ -41,6 +47,7 @@ export class ProblemList {
   }
 }
 
+/** One line of text: the file name is the only part not already escaped. */
 export function formatProblem(problem: Problem): string {
-  return `${problem.file}:${problem.line}: ${problem.field}: ${problem.message}`;
+  return `${escapeControls(problem.file)}:${problem.line}: ${problem.field}: ${problem.message}`;
 }

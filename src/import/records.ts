@@ -7,6 +7,7 @@
 // it, nothing says where the next record begins.
 
 import type { CsvError, Parser } from 'csv-parse';
+import { MAX_RECORD_BYTES, RecordBounds } from './bounds.js';
 import { detectDelimiter, firstLine, type Delimiter } from './dialect.js';
 import type { CsvInput } from './input.js';
 import type { ProblemList } from './problems.js';
@@ -18,13 +19,15 @@ export interface CsvRecord {
   /** Physical line where the record starts; the header is line 1. */
   line: number;
   cells: string[];
+  /** Set on a last row that may be cut short (see CsvInput.finish): why it is not imported. */
+  cut?: string;
 }
 
 const SYNTAX: Record<string, string> = {
   CSV_QUOTE_NOT_CLOSED: 'a quoted cell that starts in this record is never closed',
   CSV_INVALID_CLOSING_QUOTE: 'a quoted cell is followed by other text before the delimiter (inside quotes, write a quote as "")',
   CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a quoted cell is followed by other text before the delimiter (inside quotes, write a quote as "")',
-  CSV_MAX_RECORD_SIZE: 'the record is longer than 128000 characters (an unclosed quote, or not a CSV file?)',
+  CSV_MAX_RECORD_SIZE: `the row is longer than ${MAX_RECORD_BYTES} bytes, the limit for one row (is this an import file?)`,
 };
 
 export class CsvReader {
@@ -48,7 +51,10 @@ export class CsvReader {
       trim: true,
       relax_column_count: true,
       relax_quotes: true,
+      // RecordBounds refuses such a record first; this only keeps csv-parse bounded if the two ever disagree.
+      max_record_size: MAX_RECORD_BYTES,
     });
+    const bounds = new RecordBounds(this.delimiter, this.problems);
     const parsed: string[][] = [];
     let failure: Error | undefined;
     parser.on('data', (cells: string[]) => parsed.push(cells));
@@ -61,6 +67,7 @@ export class CsvReader {
         else parser.end(() => resolve());
       });
     for (let chunk: Buffer | undefined = head.length > 0 ? head : undefined; chunk; ) {
+      bounds.scan(chunk);
       await feed(chunk);
       const records = this.take(parsed);
       if (records.length > 0) yield records;
@@ -70,8 +77,11 @@ export class CsvReader {
     }
     await feed(undefined);
     const last = this.take(parsed);
-    if (last.length > 0) yield last;
     if (failure) throw this.syntaxError(failure);
+    const cut = this.input.finish(bounds.endsWithLineBreak);
+    const final = last[last.length - 1];
+    if (cut !== undefined && final !== undefined && !bounds.endsWithLineBreak) final.cut = cut;
+    if (last.length > 0) yield last;
   }
 
   /** Numbers the parsed cells by line and drops blank rows. */

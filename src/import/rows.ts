@@ -8,11 +8,12 @@
 
 import { addCommand, modifyCommand, removeCommand, tradeCommand, type Command } from '../core/commands.js';
 import { canonicalPrice } from '../core/decimal.js';
-import { OmsError } from '../core/errors.js';
+import { invalid, OmsError, showValue } from '../core/errors.js';
 import { parseAmount, parseNewAmount, parseOpId, parseOrderId, parseSide, parseSymbol, parseText } from '../core/fields.js';
 import type { Side } from '../core/types.js';
 import { unprotectText } from './cells.js';
 import { COLUMNS, type Column, type Header } from './columns.js';
+import { derivedFor } from './op-ids.js';
 import type { CellProblem } from './problems.js';
 
 export const ACTIONS = ['add', 'modify', 'remove', 'trade'] as const;
@@ -63,6 +64,8 @@ const RULES: Record<Action, CellRule[]> = {
   trade: [rule('symbol', true, parseSymbol), rule('side', true, parseSide), rule('amount', true, parseAmount), rule('client', false, text)],
 };
 
+/** Extra cells quoted in a problem; the rest are counted. */
+const SHOWN_EXTRA = 3;
 const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
 const NUMERIC: ReadonlySet<Column> = new Set<Column>(['order_id', 'amount', 'price']);
 
@@ -133,12 +136,17 @@ export class RowReader {
 
   private request(action: Action, cells: string[]): RowRequest {
     const cell = (column: Column): string | undefined => this.header.cell(cells, column);
+    const opIdCell = cell('op_id');
+    const opId = opIdCell ? parseOpId(unprotectText(opIdCell), 'op_id', { importRow: true }) : undefined;
+    return checkDerived(this.build(action, cells, opId));
+  }
+
+  private build(action: Action, cells: string[], opId: string | undefined): RowRequest {
+    const cell = (column: Column): string | undefined => this.header.cell(cells, column);
     const textCell = (column: Column): string | undefined => {
       const value = cell(column);
       return value === undefined ? undefined : unprotectText(value);
     };
-    const opIdCell = cell('op_id');
-    const opId = opIdCell ? parseOpId(unprotectText(opIdCell), 'op_id') : undefined;
     switch (action) {
       case 'add':
         return {
@@ -189,8 +197,12 @@ export class RowReader {
     }
     const opId = this.header.cell(cells, 'op_id');
     if (opId) {
-      const problem = cellProblem('op_id', opId, (value, field) => parseOpId(unprotectText(value), field));
+      const problem = cellProblem('op_id', opId, (value, field) => parseOpId(unprotectText(value), field, { importRow: true }));
       if (problem) problems.push(problem);
+      else if (problems.length === 0) {
+        const derived = cellProblem('op_id', opId, () => checkDerived(this.build(action, cells, unprotectText(opId))));
+        if (derived) problems.push(derived);
+      }
     }
     for (const column of COLUMNS) {
       const at = this.header.at[column];
@@ -203,10 +215,21 @@ export class RowReader {
     }
     const extra = cells.slice(this.header.names.length).filter((value) => value !== '');
     if (extra.length > 0) {
-      problems.push({ field: 'row', message: `has ${cells.length} cells but the header has ${this.header.names.length} (extra: ${extra.map((value) => JSON.stringify(value)).join(', ')})` });
+      const shown = extra.slice(0, SHOWN_EXTRA).map((value) => showValue(value)).join(', ');
+      const rest = extra.length > SHOWN_EXTRA ? ` and ${extra.length - SHOWN_EXTRA} more` : '';
+      problems.push({ field: 'row', message: `has ${cells.length} cells but the header has ${this.header.names.length} (extra: ${shown}${rest})` });
     }
     return problems;
   }
+}
+
+/** An `import:` id in an op_id cell must be the one this row's content derives (see derivedFor). */
+function checkDerived(request: RowRequest): RowRequest {
+  const { opId } = request;
+  if (opId !== undefined && opId.startsWith('import:') && !derivedFor(opId, request.command)) {
+    throw invalid('op_id', opId, 'is an id oms derived for another row (import: is reserved; a --rejects file keeps it only on an unchanged row): clear the cell to import this row under a new id');
+  }
+  return request;
 }
 
 function cellProblem(column: Column, value: string, check: CellRule['check']): CellProblem | undefined {

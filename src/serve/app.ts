@@ -9,8 +9,12 @@ import { httpStatusOf, retryAfterOf, toOmsError } from '../app/errors.js';
 import { errorJson } from '../app/json.js';
 import type { Oms } from '../app/oms.js';
 import { OmsError } from '../core/errors.js';
+import { clip, safeJson } from '../core/text.js';
+import { AllowedMethods } from './allowed-methods.js';
 import { bearerCheck } from './auth.js';
+import { clientErrorHandler } from './client-errors.js';
 import { CommitQueue } from './commit-queue.js';
+import { jsonBodyParser } from './json-body.js';
 import { Metrics } from './metrics.js';
 import { mutationRoutes } from './mutation-routes.js';
 import { readRoutes } from './read-routes.js';
@@ -46,10 +50,13 @@ export interface OmsApp {
   beginDrain(): void;
 }
 
+/** An error document as sent: escaped JSON text (SPEC §12). */
+const errorBody = (error: OmsError): string => safeJson(errorJson(error));
+
 function sendError(reply: FastifyReply, error: OmsError, status: number): FastifyReply {
   const retryAfter = retryAfterOf(error.code);
   if (status === 503 && retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-  return reply.code(status).type('application/json; charset=utf-8').send(errorJson(error));
+  return reply.code(status).type('application/json; charset=utf-8').send(errorBody(error));
 }
 
 export function buildApp(options: AppOptions): OmsApp {
@@ -66,13 +73,24 @@ export function buildApp(options: AppOptions): OmsApp {
     ajv: { customOptions: { allowUnionTypes: true, removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, verbose: true } },
     schemaErrorFormatter: (errors, context) => schemaError(errors as SchemaError[], context),
     return503OnClosing: false,
+    clientErrorHandler: clientErrorHandler(logger, errorBody),
     frameworkErrors: (error, _request, reply) => {
-      const known = frameworkError(error, BODY_LIMIT) ?? { status: 400, error: new OmsError('INVALID_ARGUMENT', `request: ${error.message}`) };
+      const known = frameworkError(error, BODY_LIMIT) ?? { status: 400, error: new OmsError('INVALID_ARGUMENT', `request: ${clip(error.message, 200)}`) };
       sendError(reply, known.error, known.status);
     },
   });
   app.decorateRequest('opId', null);
   app.decorateRequest('notice', null);
+
+  // JSON only, read exactly (json-body.ts); text/plain is 415 like any other type (SPEC §7, §12).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonBodyParser);
+
+  const allowed = new AllowedMethods();
+  app.addHook('onRoute', (route) => {
+    allowed.add(route.method, route.url);
+    if (route.method === 'GET') allowed.add('HEAD', route.url);
+  });
 
   // Once stopping, requests that still arrive on open connections are turned
   // away (in our error shape, unlike fastify's own return503OnClosing).
@@ -123,8 +141,15 @@ export function buildApp(options: AppOptions): OmsApp {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const error = new OmsError('INVALID_ARGUMENT', `route: ${request.method} ${request.url.split('?')[0]} does not exist`, { field: 'route' });
-    sendError(reply, error, 404);
+    const path = clip(request.url.split('?')[0] ?? '', 200);
+    const methods = allowed.of(path);
+    if (methods.length > 0) {
+      reply.header('allow', methods.join(', '));
+      const error = new OmsError('INVALID_ARGUMENT', `method: ${request.method} is not allowed on ${path}; it takes ${methods.join(', ')}`, { field: 'method' });
+      return sendError(reply, error, 405);
+    }
+    const error = new OmsError('INVALID_ARGUMENT', `route: ${request.method} ${path} does not exist`, { field: 'route' });
+    return sendError(reply, error, 404);
   });
 
   app.get('/healthz', { schema: { querystring: noQuery } }, async (_request, reply) => {

@@ -2,9 +2,10 @@
 // builders the CLI uses, the Idempotency-Key header is its operation id,
 // and the answer is sent only once the write that ran it is committed.
 
+import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addCommand, modifyCommand, quoteCommand, removeCommand, tradeCommand, tradeQuoteCommand, type Command } from '../core/commands.js';
-import { OmsError } from '../core/errors.js';
+import { invalid, OmsError } from '../core/errors.js';
 import { parseOpId } from '../core/fields.js';
 import { mutationJson } from '../app/json.js';
 import type { CommitQueue } from './commit-queue.js';
@@ -18,9 +19,23 @@ const QUOTED_FIELDS = ['symbol', 'side', 'amount', 'client', 'partial'] as const
 function opIdOf(request: FastifyRequest): string | undefined {
   const header = request.headers['idempotency-key'];
   if (header === undefined) return undefined;
-  const opId = parseOpId(Array.isArray(header) ? header.join(', ') : header, 'Idempotency-Key');
+  // Node joins repeated headers with ", ": two keys must not silently become a third one.
+  const given = request.raw.rawHeaders.filter((name, at) => at % 2 === 0 && name.toLowerCase() === 'idempotency-key').length;
+  if (given > 1) throw new OmsError('INVALID_ARGUMENT', `Idempotency-Key: given ${given} times; send one`, { field: 'Idempotency-Key' });
+  const opId = parseOpId(headerText(Array.isArray(header) ? header.join(', ') : header, 'Idempotency-Key'), 'Idempotency-Key');
   request.opId = opId;
   return opId;
+}
+
+/**
+ * Node hands header values over as Latin-1 (one character a byte); clients
+ * send UTF-8. So the bytes are read again as UTF-8, and a value that is not
+ * UTF-8 is refused rather than stored as mojibake.
+ */
+function headerText(value: string, field: string): string {
+  const bytes = Buffer.from(value, 'latin1');
+  if (!isUtf8(bytes)) throw invalid(field, value, 'is not UTF-8 text: send it as UTF-8 (or ASCII)');
+  return bytes.toString('utf8');
 }
 
 /** The two forms of POST /trades: now, or a stored quote. */

@@ -5,6 +5,7 @@
 import pino, { type Logger } from 'pino';
 import type { Oms } from '../app/oms.js';
 import { OmsError } from '../core/errors.js';
+import { escapeJsonText } from '../core/text.js';
 import { buildApp } from './app.js';
 
 export interface ServerOptions {
@@ -43,7 +44,8 @@ export function createLogger(stderr: { write(line: string): unknown }): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    { write: (line: string) => stderr.write(line) },
+    // pino escapes C0 but leaves C1, U+2028/2029 and bidi controls raw: escaped here, the line stays the same JSON.
+    { write: (line: string) => stderr.write(escapeJsonText(line)) },
   );
 }
 

@@ -3,6 +3,11 @@
 // one-line OmsError the CLI would print, naming the field and the value.
 
 import { OmsError, showValue } from '../core/errors.js';
+import { clip } from '../core/text.js';
+
+/** Characters of a client's key name or of a framework message kept in an error: a 60 KB key makes no 60 KB message. */
+const MAX_NAME = 64;
+const MAX_FRAMEWORK_MESSAGE = 200;
 
 /** An ajv error as fastify hands it over (ajv runs with `verbose`, so data and parentSchema are there). */
 export interface SchemaError {
@@ -35,7 +40,7 @@ export function schemaError(errors: SchemaError[], context: string): OmsError {
   const field = fieldOf(error, context);
   switch (error.keyword) {
     case 'additionalProperties': {
-      const name = String(error.params['additionalProperty']);
+      const name = clip(String(error.params['additionalProperty']), MAX_NAME);
       const known = Object.keys(error.parentSchema?.properties ?? {});
       const allowed = known.length > 0 ? `; ${place} takes ${known.join(', ')}` : `; ${place} takes none`;
       return new OmsError('INVALID_ARGUMENT', `${name}: unknown field in ${place}${allowed}`, { field: name });
@@ -63,8 +68,8 @@ export function schemaError(errors: SchemaError[], context: string): OmsError {
 /** Strings are shown quoted, other JSON values as written: `price: 21 must be ...`. */
 function invalidValue(field: string, data: unknown, reason: string): OmsError {
   const text = typeof data === 'string' ? data : (JSON.stringify(data) ?? String(data));
-  const shown = typeof data === 'string' ? showValue(data) : text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return new OmsError('INVALID_ARGUMENT', `${field}: ${shown} ${reason}`, { field, value: text.slice(0, 200) });
+  const shown = typeof data === 'string' ? showValue(data) : clip(text, 40);
+  return new OmsError('INVALID_ARGUMENT', `${field}: ${shown} ${reason}`, { field, value: clip(text, 200, '') });
 }
 
 /** fastify's own errors (body parsing, size, media type) keep their status, in our error shape. */
@@ -81,6 +86,6 @@ export function frameworkError(error: { code?: string; statusCode?: number; mess
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { status, error: new OmsError('INVALID_ARGUMENT', 'body: not valid JSON (or it sets __proto__ or constructor)', { field: 'body' }) };
     default:
-      return { status, error: new OmsError('INVALID_ARGUMENT', `request: ${error.message}`) };
+      return { status, error: new OmsError('INVALID_ARGUMENT', `request: ${clip(error.message, MAX_FRAMEWORK_MESSAGE)}`) };
   }
 }

@@ -10,6 +10,7 @@ import {
   parseSymbol,
   parseText,
 } from '../../src/core/fields.js';
+import { newOpId } from '../../src/store/file/context.js';
 import { expectOmsError } from './helpers.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -197,5 +198,25 @@ describe('parseOpId', () => {
     for (const input of ['', 'q'.repeat(129), '😀'.repeat(129), 'a\nb', 'a\tb', '\u0000', 'a\u007f', undefined, null, 5]) {
       expectOmsError(() => parseOpId(input), 'INVALID_ARGUMENT', 'opId');
     }
+  });
+});
+
+describe('reserved operation ids (SPEC §12)', () => {
+  it('refuses the prefixes the store derives ids under: quote:, import: and the generated op-… shape', () => {
+    for (const input of ['quote:1', 'quote:', 'import:daily.csv:abc:1', 'import:', newOpId(), newOpId()]) {
+      const error = expectOmsError(() => parseOpId(input), 'INVALID_ARGUMENT', 'opId');
+      expect(error.message).toMatch(/reserved/);
+    }
+  });
+
+  it('keeps ids that only look alike', () => {
+    for (const input of ['Quote:1', 'quotes:1', 'my-quote:1', 'imports:1', 'op-1', 'op-9', 'op-abc-def', 'op-lz3-ABCDEF123456x']) {
+      expect(parseOpId(input)).toBe(input);
+    }
+  });
+
+  it('lets an import row keep an import: id only when it is the one its own content derives (a --rejects file)', () => {
+    expect(parseOpId('import:daily.csv:abc:1', 'op_id', { importRow: true })).toBe('import:daily.csv:abc:1');
+    expectOmsError(() => parseOpId('quote:1', 'op_id', { importRow: true }), 'INVALID_ARGUMENT', 'op_id');
   });
 });

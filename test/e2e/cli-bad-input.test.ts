@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { safeJson } from '../../src/core/text.js';
 import { oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
 
 let seeded: TempState;
@@ -106,6 +107,10 @@ const BAD_INPUTS: BadInput[] = [
   { why: 'over-long source', args: ['add', '5', 'JPM', 'buy', '1', '20', '--source', LONG_TEXT], field: 'source', value: LONG_TEXT },
   { why: 'over-long client', args: ['quote', 'JPM', 'buy', '1', '--client', LONG_TEXT], field: 'client', value: LONG_TEXT },
   { why: 'a control character in an op id', args: ['--op-id', 'a\tb', 'add', '5', 'JPM', 'buy', '1', '20'], field: 'op-id', value: 'a\tb' },
+  { why: 'a reserved op id (a stored quote trade)', args: ['--op-id', 'quote:1', 'add', '5', 'JPM', 'buy', '1', '20'], field: 'op-id', value: 'quote:1', text: true },
+  { why: 'a reserved op id (an import row)', args: ['--op-id', 'import:x.csv:AAAAAAAAAAAAAAAA:1', 'remove', '1'], field: 'op-id', value: 'import:x.csv:AAAAAAAAAAAAAAAA:1' },
+  { why: 'a C1 control in a source', args: ['add', '5', 'JPM', 'buy', '1', '20', '--source', 'a\u0085\u009b31mb'], field: 'source', value: 'a\u0085\u009b31mb', text: true },
+  { why: 'a bidi override in a client', args: ['quote', 'JPM', 'buy', '1', '--client', 'evil\u202etxt.exe'], field: 'client', value: 'evil\u202etxt.exe', text: true },
   { why: 'over-long op id', args: ['--op-id', LONG_OP_ID, 'add', '5', 'JPM', 'buy', '1', '20'], field: 'op-id', value: LONG_OP_ID },
   { why: 'zero ttl', args: ['quote', 'JPM', 'buy', '1', '--ttl', '0'], field: 'ttl', value: '0' },
   { why: 'non-numeric ttl', args: ['quote', 'JPM', 'buy', '1', '--ttl', '1m'], field: 'ttl', value: '1m' },
@@ -120,9 +125,9 @@ const BAD_INPUTS: BadInput[] = [
   { why: 'more than the book holds', args: ['trade', 'JPM', 'buy', '31'], field: 'amount', value: '31', exit: 3, code: 'INSUFFICIENT_LIQUIDITY', text: true },
 ];
 
-/** How a message may show a value: JSON-quoted, so control characters appear escaped. */
+/** How a message may show a value: JSON-quoted, so control characters (C1, U+2028 and bidi too) appear escaped. */
 function shownStart(value: string): string {
-  return JSON.stringify(value.slice(0, 16)).slice(0, -1);
+  return safeJson(value.slice(0, 16)).slice(0, -1);
 }
 
 describe('SPEC §6 bad inputs', () => {
@@ -138,7 +143,8 @@ describe('SPEC §6 bad inputs', () => {
     expect(error.field).toBe(field);
     // A domain rejection names the value in its own words ("order 99 not found").
     if (exit === 2) expect(error.message).toContain(field);
-    expect(error.message).not.toMatch(/[\n\r]/);
+    expect(error.message).not.toMatch(/[\p{Cc}\u2028\u2029\u202a-\u202e]/u);
+    expect(String(withJson.stdout).trimEnd()).not.toMatch(/[\p{Cc}\u2028\u2029\u202a-\u202e]/u);
     if (value !== undefined) {
       expect(error.message).toContain(exit === 2 ? shownStart(value) : value);
       if (value.length <= 64) expect(error.value).toBe(value);

@@ -306,6 +306,8 @@ describe('oms import: dry runs, reruns and the lock', () => {
         'modify,1,,,25,,',
         'modify,2,,,4,,',
         'modify,6,,,,25.5,',
+        // stdin must end with a line break, or its last row may be cut short (SPEC §12).
+        '',
       ].join('\n');
       await ok(source.state, ['import', '-'], csv);
       await ok(source.state, ['--op-id', 't1', 'trade', 'JPM', 'Buy', '3']);
@@ -395,5 +397,37 @@ describe.skipIf(!tmuxAvailable())('oms import: progress on a terminal (tmux)', (
     } finally {
       quiet.close();
     }
+  });
+});
+
+describe('hostile import input (SPEC §12)', () => {
+  it('a producer killed mid-row: its cut-off last row is not imported (exit 6), nor is anything else', async () => {
+    const { state, dir } = fresh();
+    const producer = path.join(dir, 'producer.sh');
+    fs.writeFileSync(producer, "printf 'order_id,symbol,side,amount,price,source\\n1,A,Buy,1,10,desk\\n2,A,Buy,1,10.'\nkill -9 $$\n");
+    const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+    const result = await execa('sh', ['-c', `sh ${quote(producer)} | ${quote(process.execPath)} ${quote(OMS)} --state ${quote(state)} --json import -`], { reject: false });
+    expect(result.exitCode).toBe(6);
+    const { error } = JSON.parse(String(result.stdout));
+    expect(error.problems).toEqual([{ file: '-', line: 3, field: 'row', message: expect.stringContaining('cut short') }]);
+    expect(JSON.parse(String((await oms(['--json', 'orders'], { state })).stdout)).orders).toEqual([]);
+  });
+
+  it('a 100 MB cell on stdin: exit 6 naming the line and the limit, stopped early; nothing imported', async () => {
+    const { state } = fresh();
+    const importing = execa(process.execPath, [OMS, '--state', state, '--json', 'import', '-'], { reject: false, stdin: 'pipe' });
+    importing.stdin?.on('error', () => {});
+    importing.stdin?.write('order_id,symbol,side,amount,price,source\n1,A,Buy,1,10,ok\n2,A,Buy,1,10,');
+    const block = Buffer.alloc(1 << 20, 'x');
+    let written = 0;
+    for (; written < 100 && importing.exitCode === null && importing.stdin?.writable; written++) {
+      if (!importing.stdin.write(block)) await new Promise((resolve) => importing.stdin?.once('drain', resolve).once('close', resolve));
+    }
+    importing.stdin?.end();
+    const result = await importing;
+    expect(result.exitCode).toBe(6);
+    const { error } = JSON.parse(String(result.stdout));
+    expect(error.problems).toEqual([{ file: '-', line: 3, field: 'csv', message: expect.stringContaining('16384') }]);
+    expect(written).toBeLessThan(100);
   });
 });

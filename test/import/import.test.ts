@@ -153,3 +153,21 @@ describe('import into a file store', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
+
+describe('a last row cut short (SPEC §12)', () => {
+  it('stdin without a final line break: the last row is a problem, nothing is imported', async () => {
+    const { store, state } = await fresh();
+    const error = await failure(run(store, 'order_id,symbol,side,amount,price,source\n1,JPM,Buy,20,20,desk\n2,JPM,Buy,10,10.'));
+    expect(error.code).toBe('CSV_INVALID');
+    expect(error.details.problems).toEqual([{ file: '-', line: 3, field: 'row', message: expect.stringContaining('cut short') }]);
+    const again = await openStore(state);
+    expect((await again.read()).orderCount).toBe(0);
+    await again.close();
+  });
+
+  it('with --continue-on-error the cut row is rejected and the complete rows are applied', async () => {
+    const { store } = await fresh();
+    const summary = await run(store, 'order_id,symbol,side,amount,price,source\n1,JPM,Buy,20,20,desk\n2,JPM,Buy,10,10.', { continueOnError: true });
+    expect(summary).toMatchObject({ read: 2, applied: 1, rejected: 1 });
+  });
+});

@@ -42,6 +42,13 @@ describe('import encodings', () => {
     expect(result.problems.kept).toEqual([{ file: '-', line: 3, field: 'file', message: expect.stringMatching(/not UTF-8 text \(byte 0xE9 .*save it as UTF-8/) }]);
   });
 
+  it('refuses a surrogate encoded as UTF-8 bytes (CESU-8): no lone surrogate reaches a cell', async () => {
+    const bytes = Buffer.concat([Buffer.from('symbol,source\nJPM,a'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('b\n')]);
+    const result = await readAll(byteByByte(bytes));
+    expect(result.error?.code).toBe('CSV_INVALID');
+    expect(result.problems.kept).toEqual([{ file: '-', line: 2, field: 'file', message: expect.stringMatching(/not UTF-8/) }]);
+  });
+
   it('refuses UTF-16 without a BOM and UTF-32', async () => {
     const cases = [Buffer.from(text, 'utf16le'), Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from('a\0\0\0')])];
     for (const bytes of cases) {

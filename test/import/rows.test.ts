@@ -3,6 +3,8 @@
 // hint where a spreadsheet mangled a number.
 
 import { describe, expect, it } from 'vitest';
+import { removeCommand } from '../../src/core/commands.js';
+import { RowOpIds } from '../../src/import/op-ids.js';
 import { RowReader } from '../../src/import/rows.js';
 import { header } from './helpers.js';
 
@@ -102,5 +104,26 @@ describe('rows to commands', () => {
   it('treats a short row as having empty cells at the end', () => {
     expect(read('remove,4').request?.command).toEqual({ type: 'remove', orderId: 4 });
     expect(fields('add,4,A')).toEqual(['side', 'amount', 'price']);
+  });
+});
+
+describe('reserved op ids in op_id cells (SPEC §12)', () => {
+  it('refuses quote: and generated-shape ids', () => {
+    expect(read('remove,7,,,,,,,quote:3').problems).toEqual([{ field: 'op_id', message: expect.stringMatching(/reserved/) }]);
+    expect(read('remove,7,,,,,,,op-lz3abc-0123456789ab0').problems).toEqual([{ field: 'op_id', message: expect.stringMatching(/reserved/) }]);
+  });
+
+  it('keeps an import: id written by --rejects on the row it was derived for, and refuses it on any other row', () => {
+    const derived = new RowOpIds('daily.csv').derive(removeCommand({ orderId: 7 }));
+    expect(read(`remove,7,,,,,,,${derived}`).request?.opId).toBe(derived);
+    expect(read(`remove,8,,,,,,,${derived}`).problems).toEqual([{ field: 'op_id', message: expect.stringMatching(/another row/) }]);
+    expect(read('remove,7,,,,,,,import:daily.csv:x:1').problems).toEqual([{ field: 'op_id', message: expect.stringMatching(/another row/) }]);
+  });
+});
+
+describe('bounded problems', () => {
+  it('a row with many extra cells names three and counts the rest', () => {
+    const problems = read(`add,1,A,Buy,1,1,,,,${Array.from({ length: 1000 }, (_, at) => `x${at}`).join(',')}`).problems ?? [];
+    expect(problems).toEqual([{ field: 'row', message: 'has 1009 cells but the header has 9 (extra: "x0", "x1", "x2" and 997 more)' }]);
   });
 });
