@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only core,cli,import,serve,postgres] [-- --keep]`:
+// `npm run bench [-- --quick] [-- --only core,cli,import,serve,postgres,cluster] [-- --keep]`:
 // every performance claim of the README, measured in one run on one machine,
 // printed as a PASS/FAIL table and written to bench/results.json (a --quick
 // smoke run writes bench/results-quick.json instead, so it never replaces the
@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { cliSection } from './cli/section.js';
+import { clusterSection } from './cluster/section.js';
 import { coreSection } from './core/section.js';
 import { importSection } from './import/section.js';
 import { postgresSection } from './postgres/section.js';
@@ -18,7 +19,7 @@ import { BENCH } from './lib/paths.js';
 import { markdownTable, summary, textTable } from './report/table.js';
 import { serveSection } from './serve/section.js';
 
-const SECTIONS = { core: coreSection, cli: cliSection, import: importSection, serve: serveSection, postgres: postgresSection };
+const SECTIONS = { core: coreSection, cli: cliSection, import: importSection, serve: serveSection, postgres: postgresSection, cluster: clusterSection };
 
 function parseArgs(argv) {
   const options = { quick: false, keep: false, only: Object.keys(SECTIONS) };

@@ -10,6 +10,7 @@ import { parseConvention, parseCount, parseOrderId, parseSide, parseSymbol, pars
 import { resultOf, type OperationRecord, type OrderStatus, type Outcome, type Result, type TradeView } from '../core/ledger.js';
 import type { BookView, Execution, Order } from '../core/types.js';
 import { parseAmount } from '../core/fields.js';
+import { commitWatchOf } from '../store/commit-watch.js';
 import { openStore } from '../store/open.js';
 import type { InitResult, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store/store.js';
 
@@ -97,6 +98,14 @@ export class Oms {
   async view(): Promise<StateView | undefined> {
     const status = await this.store.status();
     return status.exists ? this.store.read() : undefined;
+  }
+
+  /**
+   * Calls `listener` when another process commits, if the store can tell
+   * (store/commit-watch.ts); returns how to stop, or undefined if it cannot.
+   */
+  watchCommits(listener: () => void): (() => void) | undefined {
+    return commitWatchOf(this.store)?.watchCommits(listener);
   }
 
   /** Reads the state once: whether it can be read at all (a health check). */

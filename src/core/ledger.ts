@@ -106,8 +106,14 @@ export interface Needs {
   orders: number[];
 }
 
-/** The records found for needed keys; a key that is absent has no record. */
-export type Facts = ReadonlyMap<string, OperationRecord>;
+/**
+ * The records found for needed keys; a key without one has none. A Map of
+ * what was fetched will do, and so will a store's own lookup when it can
+ * answer at once (then only the keys a decision consults are looked up).
+ */
+export interface Facts {
+  get(key: string): OperationRecord | undefined;
+}
 
 /** Where a store finds past facts: looked up by key, never loaded whole. */
 export interface Archive {
@@ -190,8 +196,9 @@ export function describeEnd(orderId: number, end: OperationRecord): string {
   }
 }
 
-/** Whether a record is found by `key` (the keys an archive files it under). */
+/** Whether a record is found by `key` (one of its `recordKeys`); an op id, the usual question, is answered without listing them. */
 export function hasKey(record: NewRecord, key: string): boolean {
+  if (key.startsWith('o:')) return key.length === record.op.length + 2 && key.endsWith(record.op);
   return recordKeys(record).includes(key);
 }
 

@@ -8,6 +8,9 @@ import type { Convention, Side } from './types.js';
 export class OrderBook {
   readonly buy: BookSide;
   readonly sell: BookSide;
+  /** The sides a Buy and a Sell request consume, decided once per book (pricing is the hot path). */
+  private readonly walkedByBuy: BookSide;
+  private readonly walkedBySell: BookSide;
 
   constructor(
     readonly symbol: string,
@@ -15,6 +18,8 @@ export class OrderBook {
   ) {
     this.buy = new BookSide(symbol, 'Buy', walksUp(convention, 'Buy'));
     this.sell = new BookSide(symbol, 'Sell', walksUp(convention, 'Sell'));
+    this.walkedByBuy = this.side(walkedSide(convention, 'Buy'));
+    this.walkedBySell = this.side(walkedSide(convention, 'Sell'));
   }
 
   side(side: Side): BookSide {
@@ -23,7 +28,7 @@ export class OrderBook {
 
   /** The side a request of `side` consumes under this book's convention. */
   consumedBy(side: Side): BookSide {
-    return this.side(walkedSide(this.convention, side));
+    return side === 'Buy' ? this.walkedByBuy : this.walkedBySell;
   }
 
   get isEmpty(): boolean {

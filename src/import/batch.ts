@@ -161,7 +161,7 @@ class BatchRun {
       }
       const row = result.request;
       const opId = row.opId ?? this.opIds.derive(row.command);
-      const mismatch = await orderMismatch(tx.view, row);
+      const mismatch = row.symbol === undefined && row.side === undefined ? undefined : await orderMismatch(tx.view, row);
       if (mismatch) {
         this.reject(record, [mismatch], opId);
         continue;
@@ -189,7 +189,6 @@ class BatchRun {
 
 /** The symbol and side cells of a modify or remove row must describe the order it names. */
 async function orderMismatch(view: StateView, row: RowRequest): Promise<CellProblem | undefined> {
-  if (row.symbol === undefined && row.side === undefined) return undefined;
   const orderId = (row.command as { orderId: number }).orderId;
   let order: Order;
   try {

@@ -18,11 +18,13 @@ import { jsonBodyParser } from './json-body.js';
 import { Metrics } from './metrics.js';
 import { mutationRoutes } from './mutation-routes.js';
 import { readRoutes } from './read-routes.js';
+import { Readiness } from './readiness.js';
 import { noQuery } from './schemas.js';
 import { frameworkError, schemaError, type SchemaError } from './validation.js';
 
 export const BODY_LIMIT = 64 * 1024;
-const OPEN_ROUTES = new Set(['/healthz']);
+// A balancer's health checks carry no token.
+const OPEN_ROUTES = new Set(['/healthz', '/readyz']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,6 +48,7 @@ export interface OmsApp {
   app: FastifyInstance;
   queue: CommitQueue;
   metrics: Metrics;
+  readiness: Readiness;
   /** From now on: new requests get 503 (/healthz too), answers close their connection. */
   beginDrain(): void;
 }
@@ -63,6 +66,7 @@ export function buildApp(options: AppOptions): OmsApp {
   const { oms, logger } = options;
   const queue = new CommitQueue(oms);
   const metrics = new Metrics();
+  const readiness = new Readiness(oms, queue);
   let draining = false;
 
   const app = Fastify({
@@ -163,6 +167,11 @@ export function buildApp(options: AppOptions): OmsApp {
     return { status: 'ok' };
   });
 
+  app.get('/readyz', { schema: { querystring: noQuery } }, async (_request, reply) => {
+    const failure = await readiness.check();
+    return failure ? sendError(reply, failure, 503) : { status: 'ready' };
+  });
+
   app.get('/metrics', { schema: { querystring: noQuery } }, async (_request, reply) => {
     let liveOrders: number | undefined;
     try {
@@ -181,6 +190,7 @@ export function buildApp(options: AppOptions): OmsApp {
     app,
     queue,
     metrics,
+    readiness,
     beginDrain: () => {
       draining = true;
     },

@@ -1,12 +1,15 @@
-// The server's life: check the state, listen, log where, serve until
-// SIGINT/SIGTERM, then stop accepting, answer every request in flight
-// (their commits included), close the store and report.
+// The server's life: check the state, listen, log where, follow other
+// processes' commits, serve until SIGINT/SIGTERM, then drain (drain.ts: not
+// ready, serve on for --drain-ms, stop accepting, answer every request in
+// flight with their commits), close the store and report.
 
 import pino, { type Logger } from 'pino';
 import type { Oms } from '../app/oms.js';
 import { OmsError } from '../core/errors.js';
 import { escapeJsonText } from '../core/text.js';
 import { buildApp } from './app.js';
+import { drain } from './drain.js';
+import { Follower } from './follower.js';
 
 export interface ServerOptions {
   oms: Oms;
@@ -14,6 +17,8 @@ export interface ServerOptions {
   host: string;
   port: number;
   token: string | undefined;
+  /** After SIGTERM: how long to keep serving with /readyz at 503 before stopping. */
+  drainMs: number;
   /** Aborted (with the signal's name) when the server should stop. */
   signal: AbortSignal;
   /** Work beside the routes (the inbox): started once listening, stopped before the requests in flight are drained. */
@@ -85,7 +90,7 @@ export async function runServer(options: ServerOptions): Promise<ServeSummary> {
   // A state that cannot be read stops the server before it listens.
   await oms.check();
   const { task } = options;
-  const { app, queue, metrics, beginDrain } = buildApp({ oms, logger, token: options.token, ...(task ? { moreMetrics: () => task.metrics() } : {}) });
+  const { app, queue, metrics, readiness, beginDrain } = buildApp({ oms, logger, token: options.token, ...(task ? { moreMetrics: () => task.metrics() } : {}) });
   let url: string;
   try {
     await app.listen({ host: options.host, port: options.port });
@@ -94,15 +99,16 @@ export async function runServer(options: ServerOptions): Promise<ServeSummary> {
     await app.close();
     throw listenError(error, options.host, options.port);
   }
+  const follower = new Follower(oms);
+  follower.start();
   logger.info({ url, auth: options.token === undefined ? 'none' : 'bearer' }, 'listening');
   task?.start();
 
   await aborted(signal);
-  logger.info({ signal: String(signal.reason), pendingCommits: queue.pending }, 'stopping: answering requests in flight');
-  await task?.stop();
-  beginDrain();
-  await app.close();
-  await queue.drained();
+  // SIGTERM is how a deployment stops a server, so it drains; Ctrl-C at a terminal means now.
+  const drainMs = signal.reason === 'SIGTERM' ? options.drainMs : 0;
+  await drain({ app, queue, readiness, beginDrain, logger, drainMs, signal: String(signal.reason), ...(task ? { stopTask: () => task.stop() } : {}) });
+  await follower.stop();
   const summary: ServeSummary = {
     url,
     stopped: String(signal.reason),

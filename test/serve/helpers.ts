@@ -36,7 +36,7 @@ export interface RunningServer {
 }
 
 export interface StartOptions {
-  /** Arguments after `serve` (--port 0 is added). */
+  /** Arguments after `serve` (--port 0 and --drain-ms 0 come first: no balancer to wait for, unless a test says so). */
   serveArgs?: string[];
   /** Global options before `serve`. */
   globalArgs?: string[];
@@ -44,7 +44,7 @@ export interface StartOptions {
 }
 
 export function startServer(state: string, options: StartOptions = {}): Promise<RunningServer> {
-  const args = [OMS, '--state', state, ...(options.globalArgs ?? []), 'serve', '--port', '0', ...(options.serveArgs ?? [])];
+  const args = [OMS, '--state', state, ...(options.globalArgs ?? []), 'serve', '--port', '0', '--drain-ms', '0', ...(options.serveArgs ?? [])];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, OMS_STATE: undefined, OMS_TOKEN: undefined, NO_COLOR: '1', ...options.env },

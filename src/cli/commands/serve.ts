@@ -5,6 +5,7 @@
 import { invalid } from '../../core/errors.js';
 import { Oms } from '../../app/oms.js';
 import { loadToken, refuseOpenHost } from '../../serve/auth.js';
+import { parseDrainMs } from '../../serve/drain.js';
 import type { CliContext } from '../context.js';
 import { count } from '../../text/count.js';
 import type { CommandOutput } from '../output.js';
@@ -13,6 +14,7 @@ export interface ServeOptions {
   host: string;
   port: string;
   tokenFile?: string;
+  drainMs: string;
   /** A directory or s3://bucket/prefix/ to load order files from (src/inbox). */
   inbox?: string;
   inboxInterval: string;
@@ -27,6 +29,7 @@ export function parsePort(input: string): number {
 export async function runServe(options: ServeOptions, ctx: CliContext): Promise<CommandOutput> {
   ctx.refuseOpId('serve', 'each request gives its own Idempotency-Key header');
   const port = parsePort(options.port);
+  const drainMs = parseDrainMs(options.drainMs);
   const token = loadToken(options.tokenFile, ctx.io.env);
   refuseOpenHost(options.host, token);
   const inbox = options.inbox === undefined ? undefined : await (await import('../../inbox/open.js')).prepareInbox(options.inbox, options.inboxInterval, ctx.io.env);
@@ -53,6 +56,7 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
       host: options.host,
       port,
       token,
+      drainMs,
       signal: ctx.signal,
       ...(task ? { task } : {}),
     });

@@ -7,17 +7,15 @@
 // directly, which is cheaper (an import looks up a million keys).
 
 
-import { hasKey, type Archive, type OperationRecord } from '../../core/ledger.js';
+import { hasKey, type Archive, type Facts, type OperationRecord } from '../../core/ledger.js';
 import { corrupt, scanCommitted } from '../journal.js';
 import { IndexDamage } from '../key-index.js';
 import type { FileContext, Loaded } from './context.js';
 import { addKeys, type FileState } from './open.js';
 
-/** The state was reloaded while a lookup waited on the old one: look again. */
-class Reloaded extends Error {}
-
 export class FileArchive implements Archive {
-  private readonly blocking: boolean;
+  /** Reads block: lookups can be answered at once (`fetchNow`). */
+  readonly blocking: boolean;
 
   constructor(
     private readonly ctx: FileContext,
@@ -27,9 +25,27 @@ export class FileArchive implements Archive {
   }
 
   async fetch(keys: readonly string[]): Promise<Map<string, OperationRecord>> {
+    if (this.blocking) return this.fetchNow(keys);
     const found = new Map<string, OperationRecord>();
     for (const key of keys) {
       const record = await this.find(key);
+      if (record) found.set(key, record);
+    }
+    return found;
+  }
+
+  /** Facts looked up as they are asked for; only for a blocking archive. */
+  readonly now: Facts = {
+    get: (key) => {
+      const loaded = this.state.current;
+      return loaded ? this.findNow(loaded, key) : undefined;
+    },
+  };
+
+  private fetchNow(keys: readonly string[]): Map<string, OperationRecord> {
+    const found = new Map<string, OperationRecord>();
+    for (const key of keys) {
+      const record = this.now.get(key);
       if (record) found.set(key, record);
     }
     return found;
@@ -39,60 +55,103 @@ export class FileArchive implements Archive {
     for (;;) {
       const loaded = this.state.current;
       if (!loaded) return undefined;
-      try {
-        return await this.findIn(loaded, key);
-      } catch (error) {
-        if (!(error instanceof Reloaded)) throw error;
+      const steps = lookup(this.ctx, loaded, key);
+      let step = steps.next();
+      while (!step.done) {
+        const request = step.value;
+        let answer: number[] | string;
+        try {
+          if (request.kind === 'index') {
+            answer = [];
+            await loaded.index?.candidatesAsync(key, answer);
+          } else {
+            answer = await loaded.lines.atAsync(request.offset, loaded.end);
+          }
+        } catch (error) {
+          if (loaded.closed) break;
+          step = steps.throw(error);
+          continue;
+        }
+        // The state was reloaded while this waited: look again in the new one.
+        if (loaded.closed) break;
+        step = steps.next(answer);
       }
+      if (step.done && step.value !== RETRY) return step.value;
     }
   }
 
-  private async findIn(loaded: Loaded, key: string): Promise<OperationRecord | undefined> {
-    const offsets: number[] = [];
-    loaded.tail.candidates(key, offsets);
-    const fromTail = offsets.length;
-    try {
-      if (this.blocking) loaded.index?.candidates(key, offsets);
-      else await loaded.index?.candidatesAsync(key, offsets);
-    } catch (error) {
-      if (loaded.closed) throw new Reloaded();
-      if (!(error instanceof IndexDamage)) throw error;
-      abandonIndex(this.ctx, loaded, error.message);
-      return this.findIn(loaded, key);
-    }
-    if (loaded.closed) throw new Reloaded();
-    const journalEnd = loaded.writer?.end ?? loaded.end;
-    for (let i = 0; i < offsets.length; i++) {
-      const offset = offsets[i] as number;
-      const indexed = i >= fromTail;
-      if (indexed && (!Number.isInteger(offset) || offset < loaded.headerLength || offset >= journalEnd)) {
-        abandonIndex(this.ctx, loaded, `it points at byte ${offset}, outside the journal`);
-        return this.findIn(loaded, key);
-      }
-      // A line of the write in progress may still be in the writer's buffer.
-      if (loaded.writer && offset >= loaded.writer.flushed) loaded.writer.flush();
-      let text: string;
-      try {
-        text = this.blocking ? loaded.lines.at(offset, loaded.end) : await loaded.lines.atAsync(offset, loaded.end);
-      } catch (error) {
-        if (loaded.closed) throw new Reloaded();
-        throw error;
-      }
-      if (loaded.closed) throw new Reloaded();
-      let record: OperationRecord;
-      try {
-        record = JSON.parse(text) as OperationRecord;
-      } catch {
-        if (indexed) {
-          abandonIndex(this.ctx, loaded, `it points at byte ${offset}, which is not the start of an operation`);
-          return this.findIn(loaded, key);
+  private findNow(loaded: Loaded, key: string): OperationRecord | undefined {
+    for (;;) {
+      const steps = lookup(this.ctx, loaded, key);
+      let step = steps.next();
+      while (!step.done) {
+        const request = step.value;
+        let answer: number[] | string;
+        try {
+          if (request.kind === 'index') {
+            answer = [];
+            loaded.index?.candidates(key, answer);
+          } else {
+            answer = loaded.lines.at(request.offset, loaded.end);
+          }
+        } catch (error) {
+          step = steps.throw(error);
+          continue;
         }
-        throw corrupt(this.ctx.paths.journal, offset, 'a journal line is not valid JSON');
+        step = steps.next(answer);
       }
-      if (hasKey(record, key)) return record;
+      if (step.value !== RETRY) return step.value;
     }
-    return undefined;
   }
+}
+
+const RETRY = Symbol('retry');
+
+type Request = { kind: 'index' } | { kind: 'line'; offset: number };
+
+/**
+ * One key's lookup as steps, so the blocking and the non-blocking reader
+ * share it: it yields what it needs read (the index's candidates for the key,
+ * or the journal line at an offset) and is given the answer back. RETRY: the
+ * index was found damaged and abandoned; look again.
+ */
+function* lookup(ctx: FileContext, loaded: Loaded, key: string): Generator<Request, OperationRecord | undefined | typeof RETRY, number[] | string> {
+  const offsets: number[] = [];
+  loaded.tail.candidates(key, offsets);
+  const fromTail = offsets.length;
+  if (loaded.index) {
+    try {
+      offsets.push(...((yield { kind: 'index' }) as number[]));
+    } catch (error) {
+      if (!(error instanceof IndexDamage)) throw error;
+      abandonIndex(ctx, loaded, error.message);
+      return RETRY;
+    }
+  }
+  const journalEnd = loaded.writer?.end ?? loaded.end;
+  for (let i = 0; i < offsets.length; i++) {
+    const offset = offsets[i] as number;
+    const indexed = i >= fromTail;
+    if (indexed && (!Number.isInteger(offset) || offset < loaded.headerLength || offset >= journalEnd)) {
+      abandonIndex(ctx, loaded, `it points at byte ${offset}, outside the journal`);
+      return RETRY;
+    }
+    // A line of the write in progress may still be in the writer's buffer.
+    if (loaded.writer && offset >= loaded.writer.flushed) loaded.writer.flush();
+    const text = (yield { kind: 'line', offset }) as string;
+    let record: OperationRecord;
+    try {
+      record = JSON.parse(text) as OperationRecord;
+    } catch {
+      if (indexed) {
+        abandonIndex(ctx, loaded, `it points at byte ${offset}, which is not the start of an operation`);
+        return RETRY;
+      }
+      throw corrupt(ctx.paths.journal, offset, 'a journal line is not valid JSON');
+    }
+    if (hasKey(record, key)) return record;
+  }
+  return undefined;
 }
 
 /**

@@ -136,9 +136,9 @@ export class FileState {
     if (size < loaded.end) return this.load(writable);
     if (size > loaded.end && this.ctx.options.longLived) {
       const appended = await readRange(loaded.journalFd, loaded.end, size);
-      this.catchUp(loaded, loaded.end + appended.length, appended);
+      this.catchUp(loaded, loaded.end + appended.length, writable, appended);
     } else {
-      this.catchUp(loaded, size);
+      this.catchUp(loaded, size, writable);
     }
     return loaded;
   }
@@ -225,7 +225,7 @@ export class FileState {
       scanCommitted(fd, file, keysFrom, snapshot.journalOffset, afterSeq, (record, offset) => addKeys(loaded, record, offset));
       loaded.tailFrom = keysFrom;
     }
-    this.catchUp(loaded, size);
+    this.catchUp(loaded, size, writable);
     return loaded;
   }
 
@@ -255,8 +255,13 @@ export class FileState {
     }
   }
 
-  /** Applies complete transactions appended after `loaded.end`. */
-  private catchUp(loaded: Loaded, size: number, preloaded?: Buffer): void {
+  /**
+   * Applies complete transactions appended after `loaded.end`. `mayCut`: the
+   * caller is a writer holding the lock. A state loaded for writing is read
+   * between writes too, without the lock, when the tail may be another
+   * process's write in flight.
+   */
+  private catchUp(loaded: Loaded, size: number, mayCut: boolean, preloaded?: Buffer): void {
     if (size <= loaded.end) return;
     const file = this.ctx.paths.journal;
     const scan = scanJournal(
@@ -280,7 +285,7 @@ export class FileState {
       preloaded,
     );
     loaded.end = scan.end;
-    if (scan.tornBytes > 0 && loaded.writable) {
+    if (scan.tornBytes > 0 && mayCut) {
       // Only a writer, holding the lock, may cut it: for a reader it may be a write in flight.
       this.ctx.notice(`discarded an unfinished write of ${scan.tornBytes} bytes at the end of ${file} (byte ${scan.end})`);
       try {

@@ -6,11 +6,12 @@
 
 import type { Command } from '../../core/commands.js';
 import { OmsError } from '../../core/errors.js';
-import { recordKeys, type Archive, type OperationRecord, type Outcome } from '../../core/ledger.js';
+import { recordKeys, type Facts, type OperationRecord, type Outcome } from '../../core/ledger.js';
 import { gatherFacts } from '../facts.js';
 import { encodeBatchEnd, encodeRecord, JournalWriter } from '../journal.js';
 import type { StateView, Transaction, WriteOptions } from '../store.js';
 import { ledgerView } from '../view.js';
+import type { FileArchive } from './archive.js';
 import type { FileContext, Loaded } from './context.js';
 import type { FileState } from './open.js';
 
@@ -27,7 +28,7 @@ export class FileTransaction implements Transaction {
   constructor(
     private readonly ctx: FileContext,
     private readonly state: FileState,
-    private readonly archive: Archive,
+    private readonly archive: FileArchive,
     private readonly loaded: Loaded,
     private readonly options: WriteOptions,
   ) {
@@ -37,20 +38,40 @@ export class FileTransaction implements Transaction {
     this.start = loaded.end;
   }
 
-  /** Commands run one at a time, in the order given, even if the caller does not wait for each. */
-  private turn: Promise<unknown> = Promise.resolve();
+  /** A command whose facts are being fetched: the next must wait for it (await each execute). */
+  private running = false;
 
   execute(command: Command, opId?: string): Promise<Outcome> {
-    const run = this.turn.then(() => this.run(command, opId));
-    this.turn = run.catch(() => undefined);
-    return run;
+    if (this.closed) return Promise.reject(new OmsError('INTERNAL', 'transaction already closed'));
+    if (this.running) return Promise.reject(new OmsError('INTERNAL', 'commands of one transaction run one at a time: wait for each execute'));
+    // A one-shot command's lookups block anyway: decided at once, looking up
+    // only what the decision consults (a re-import's replayed row needs its
+    // op id, not its order id), without a promise per lookup.
+    if (this.archive.blocking) {
+      try {
+        return Promise.resolve(this.decide(command, opId, this.archive.now));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.executeLater(command, opId);
   }
 
-  private async run(command: Command, opId: string | undefined): Promise<Outcome> {
+  private async executeLater(command: Command, opId: string | undefined): Promise<Outcome> {
+    this.running = true;
+    let facts;
+    try {
+      facts = await gatherFacts(this.loaded.ledger, this.archive, command, opId);
+    } finally {
+      this.running = false;
+    }
     if (this.closed) throw new OmsError('INTERNAL', 'transaction already closed');
+    return this.decide(command, opId, facts);
+  }
+
+  /** Decides the command on its facts and appends its record, if it changed the state. */
+  private decide(command: Command, opId: string | undefined, facts: Facts): Outcome {
     const ledger = this.loaded.ledger;
-    const facts = await gatherFacts(ledger, this.archive, command, opId);
-    if (this.closed) throw new OmsError('INTERNAL', 'transaction already closed');
     const { outcome, record } = ledger.execute(command, opId, this.ctx.clock(), facts);
     if (!record) return outcome;
     const counters = ledger.counters;
