@@ -1,4 +1,4 @@
-// The README's SQL queries, run as written (schema renamed) on a state made
+// The SQL queries of docs/postgres.md, run as written (schema renamed) on a state made
 // through the store: the tables answer a SQL user's questions in one query.
 
 import fs from 'node:fs';
@@ -8,10 +8,12 @@ import { addCommand, tradeCommand } from '../../src/core/commands.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
 import { testDatabaseUrl, testStateUrl, uniqueSchema } from './server.js';
 
-/** The ```sql blocks of the README's PostgreSQL section, in order. */
-function readmeQueries(): string[] {
-  const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf('### Querying a PostgreSQL state with SQL'));
+/** The ```sql blocks of docs/postgres.md's querying section, in order. */
+function docQueries(): string[] {
+  const doc = fs.readFileSync(new URL('../../docs/postgres.md', import.meta.url), 'utf8');
+  const start = doc.indexOf('## Querying a PostgreSQL state with SQL');
+  if (start < 0) throw new Error('docs/postgres.md has no querying section');
+  const section = doc.slice(start);
   return [...section.matchAll(/```sql\n([\s\S]*?)```/g)].slice(0, 3).map((match) => match[1] as string);
 }
 
@@ -40,9 +42,9 @@ afterAll(async () => {
 
 const run = async (sql: string) => (await client.query(sql.replaceAll('oms.', `${schema}.`))).rows;
 
-describe('the README SQL queries', () => {
+describe('the SQL queries of docs/postgres.md', () => {
   it('answer on a real state', async () => {
-    const [fills, today, book] = readmeQueries();
+    const [fills, today, book] = docQueries();
     expect(fills && today && book).toBeTruthy();
     expect((await run(fills as string)).map((row) => [row.trade_id, row.amount, row.price])).toEqual([
       ['1', '5', '20'],
