@@ -1,4 +1,4 @@
-// The README's client recipe ("Running several servers"), as the cluster
+// The client recipe of docs/deployment.md ("Running several servers"), as the cluster
 // tests' clients use it: a mutation carries an Idempotency-Key, and a request
 // that got no answer (connection refused or reset) or a 502/503/504 is sent
 // again, unchanged, with the same key. The server answers a resend of an

@@ -1,6 +1,6 @@
 // Several `oms serve` processes on one state behind a real HAProxy (SPEC §10),
 // started by deploy/lib/cluster.js as the demo does, under a load of 20
-// client loops that follow the README's retry recipe. Whatever happens to the
+// client loops that follow docs/deployment.md's retry recipe. Whatever happens to the
 // servers (a rolling restart, a scale out and in, a kill -9), no client sees
 // a failed request, every acknowledged operation is applied exactly once, and
 // the state equals a serial replay of its history (test/cluster/verify.ts).
