@@ -81,6 +81,21 @@ describe.concurrent('init', () => {
   });
 });
 
+describe('init on an existing state, as a person sees it', () => {
+  // stdout and stderr end up on one terminal: that the state already exists is
+  // said once (the notice), not once more as the result.
+  it.each([[[]], [['--convention', 'market']]])('init %j: "already" once, the convention on stdout, exit 0', async (args: string[]) => {
+    const { state } = fresh();
+    await ok(state, ['init', '--convention', 'market']);
+    const again = await oms(['init', ...args], { state });
+    const seen = `stdout: ${String(again.stdout)}\nstderr: ${String(again.stderr)}`;
+    expect(again.exitCode, seen).toBe(0);
+    expect(seen.match(/already/g), seen).toHaveLength(1);
+    expect(String(again.stderr), seen).toContain('already exists with convention market; nothing changed');
+    expect(String(again.stdout), seen).toContain('market convention: a Buy request walks the Sell side');
+  });
+});
+
 describe.concurrent('grammar', () => {
   it('one of a thing is singular: 1 row read, 1 live order, 1 order exported', async () => {
     const { state, dir } = fresh();
