@@ -72,7 +72,7 @@ describe.concurrent('init', () => {
     const before = stateFiles(state);
     const [plain, json] = await Promise.all([oms(['init'], { state }), omsJson(['init'], { state })]);
     expect(plain.exitCode, String(plain.stderr)).toBe(0);
-    expect(plain.stdout).toContain('already uses convention market');
+    expect(plain.stdout).toContain('market convention: a Buy request walks the Sell side');
     expect(json.result.exitCode).toBe(0);
     expect(json.json).toMatchObject({ created: false, convention: 'market' });
     expect(stateFiles(state)).toEqual(before);
