@@ -12,6 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startCluster, stopCluster } from '../../scripts/postgres-cluster.js';
 import { load, paced, percentile, startServer } from '../lib/http-load.js';
+import { timeProcess } from '../lib/node-process.js';
 import { OMS } from '../lib/paths.js';
 import { median } from '../lib/stats.js';
 
@@ -19,14 +20,6 @@ const FULL = { runs: 15, big: 100_000, seconds: 10, warmup: 2, fsyncs: 200 };
 const QUICK = { runs: 5, big: 20_000, seconds: 3, warmup: 1, fsyncs: 50 };
 const RATE = 500;
 const CONNECTIONS = 64;
-
-function timeProcess(args) {
-  const start = performance.now();
-  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  const ms = performance.now() - start;
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.trim()}`);
-  return ms;
-}
 
 function oms(args) {
   const result = spawnSync(process.execPath, [OMS, ...args], { encoding: 'utf8' });

@@ -5,7 +5,7 @@
 
 import { OmsError } from '../core/errors.js';
 import { displayLocation, isDatabaseUrl } from './open.js';
-import type { StateDump } from './postgres/copy.js';
+import type { StateDump } from './replay.js';
 
 export interface CopyResult {
   from: string;
