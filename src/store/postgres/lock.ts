@@ -46,11 +46,16 @@ export async function lockHolder(client: pg.ClientBase, schema: string): Promise
 }
 
 /**
- * Opens a writer's transaction. An acknowledged operation must survive a
- * crash of the database, whatever the server's default: the commit waits
- * for its WAL record to be flushed (the same round trip as `begin`).
+ * Opens a writer's transaction, in the same message as `begin`:
+ * - An acknowledged operation must survive a crash of the database, whatever
+ *   the server's default: the commit waits for its WAL record to be flushed.
+ * - Every join in a write looks up a few rows by key (a batch's changed
+ *   orders, its archive keys). The planner takes a jsonb array for 100 rows
+ *   and would hash-join it against a whole table (a sequential scan of every
+ *   order, measured at 1.2 ms on 3,000 orders, growing with the table); with
+ *   hash and merge joins off it walks the primary key instead (0.14 ms).
  */
-export const BEGIN_WRITE = 'begin; set local synchronous_commit = on';
+export const BEGIN_WRITE = 'begin; set local synchronous_commit = on; set local enable_hashjoin = off; set local enable_mergejoin = off';
 
 /** What a try for the lock returns: whether it was taken, and the database's time (ms). */
 export interface LockAttempt {

@@ -295,10 +295,11 @@ export class PostgresStore implements StateStore, Archive {
       return { lockedAt, row: (await this.hasTables(client)) ? await readStateRow(client, schema) : undefined };
     }
     const results = (await client.query(`${BEGIN_WRITE}; ${tryLockSql(schema)}; ${stateRowSql(schema)}`)) as unknown as pg.QueryResult[];
-    const attempt = results[2]?.rows[0] as LockAttempt;
+    // BEGIN_WRITE's statements come first: the lock try and the state row are the last two results.
+    const attempt = results[results.length - 2]?.rows[0] as LockAttempt;
     const lockedAt = await this.lock(client, attempt);
     // A row read before the lock was had is stale: read it again once it is.
-    return { lockedAt, row: attempt.ok ? stateRowFrom(results[3]?.rows[0]) : await readStateRow(client, schema) };
+    return { lockedAt, row: attempt.ok ? stateRowFrom(results[results.length - 1]?.rows[0]) : await readStateRow(client, schema) };
   }
 
   /**
