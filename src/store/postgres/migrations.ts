@@ -95,6 +95,10 @@ const MIGRATIONS: ReadonlyArray<(schema: string) => string> = [
       trade_id bigint references ${s}.trades
     );
   `,
+  // `oms status` lists every symbol ever traded by a loose index scan (one probe
+  // per symbol, symbols.ts), not by reading every order. In byte order ("C"),
+  // which is how the file store sorts them, whatever the database's collation.
+  (s) => `create index orders_symbol on ${s}.orders (symbol collate "C");`,
 ];
 
 /** The schema version this oms writes. */
@@ -132,16 +136,19 @@ export async function schemaVersion(client: pg.ClientBase, schema: string, displ
   return version;
 }
 
-/** Brings the schema up to SCHEMA_VERSION. The caller holds the writer lock inside a transaction. */
-export async function migrate(client: pg.ClientBase, schema: string, display: string): Promise<void> {
+/**
+ * Brings the schema up to `target` (an older version only to make a state as
+ * an older oms left it, for tests). The caller holds the writer lock inside a transaction.
+ */
+export async function migrate(client: pg.ClientBase, schema: string, display: string, target = SCHEMA_VERSION): Promise<void> {
   const s = quoted(schema);
   const version = await schemaVersion(client, schema, display);
-  if (version === SCHEMA_VERSION) return;
+  if (version >= target) return;
   if (version === 0) {
     await client.query(`create schema if not exists ${s}`);
     await client.query(`create table if not exists ${s}.schema_migrations (version integer primary key, applied_at timestamptz not null default now())`);
   }
-  for (let next = version + 1; next <= SCHEMA_VERSION; next++) {
+  for (let next = version + 1; next <= target; next++) {
     await client.query((MIGRATIONS[next - 1] as (schema: string) => string)(s));
     await client.query(`insert into ${s}.schema_migrations (version) values ($1)`, [next]);
   }

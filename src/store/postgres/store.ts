@@ -18,6 +18,7 @@ import { KnownKeys } from './known.js';
 import { Memory } from './memory.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
 import { createStateRow, fetchKeys, operationsBefore, quotesBefore, readStateRow, stateRowFrom, stateRowSql, type StateRow } from './queries.js';
+import { stateSymbols } from './symbols.js';
 import { PostgresTransaction } from './transaction.js';
 
 const HISTORY_PAGE = 500;
@@ -215,9 +216,7 @@ export class PostgresStore implements StateStore, Archive {
       try {
         const version = await schemaVersion(client, this.where.schema, this.location);
         const row = version === 0 ? undefined : await readStateRow(client, this.where.schema);
-        const symbols = row
-          ? (await client.query<{ symbol: string }>(`select distinct symbol from "${this.where.schema}".orders order by symbol`)).rows.map((r) => r.symbol)
-          : [];
+        const symbols = row ? await stateSymbols(client, this.where.schema, version) : [];
         const holder = row ? await lockHolder(client, this.where.schema) : undefined;
         const server = (await client.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '';
         const lockText = holder ? `held by pid ${holder.pid} on ${holder.host} ("${holder.command}") since ${holder.since}` : 'free';
@@ -288,14 +287,30 @@ export class PostgresStore implements StateStore, Archive {
     const schema = this.where.schema;
     if (!this.current) {
       await client.query(BEGIN_WRITE);
-      const lockedAt = await this.lock(client);
-      return { lockedAt, row: (await this.hasTables(client)) ? await readStateRow(client, schema) : undefined };
+      let lockedAt = await this.lock(client);
+      const exists = await this.hasTables(client);
+      if (exists && !this.current) lockedAt = await this.upgrade(client);
+      return { lockedAt, row: exists ? await readStateRow(client, schema) : undefined };
     }
     const results = (await client.query(`${BEGIN_WRITE}; ${tryLockSql(schema)}; ${stateRowSql(schema)}`)) as unknown as pg.QueryResult[];
     const attempt = results[2]?.rows[0] as LockAttempt;
     const lockedAt = await this.lock(client, attempt);
     // A row read before the lock was had is stale: read it again once it is.
     return { lockedAt, row: attempt.ok ? stateRowFrom(results[3]?.rows[0]) : await readStateRow(client, schema) };
+  }
+
+  /**
+   * Brings a schema an older oms wrote up to this one's version and commits
+   * that alone, so that a write that then rolls back (a rejected command, a
+   * dry run) does not undo it; then opens the write's transaction again.
+   * Returns the database's time once the lock is had again.
+   */
+  private async upgrade(client: pg.PoolClient): Promise<number> {
+    await migrate(client, this.where.schema, this.location);
+    await client.query('commit');
+    this.current = true;
+    await client.query(BEGIN_WRITE);
+    return this.lock(client);
   }
 
   write<T>(work: (tx: Transaction) => Promise<T>, options: WriteOptions = {}): Promise<T> {
@@ -376,7 +391,8 @@ export class PostgresStore implements StateStore, Archive {
           await migrate(client, this.where.schema, this.location);
           const row = await readStateRow(client, this.where.schema);
           if (row) {
-            await client.query('rollback');
+            // Keeps what migrate did: `oms init` is how a state an older oms wrote is upgraded on purpose.
+            await client.query('commit');
             if (row.convention !== convention) {
               throw new OmsError(
                 'INVALID_ARGUMENT',
