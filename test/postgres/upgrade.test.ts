@@ -1,11 +1,13 @@
 // A state an older oms wrote upgrades itself once, under the writer lock, on
 // the first write of a newer one (or on `oms init`), and stays upgraded even
 // when that write is rolled back; until then `status` still answers. Status
-// lists symbols in the file store's order on either version.
+// lists symbols in the file store's order on either version, and an upgraded
+// state notifies listeners of its commits.
 
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addCommand } from '../../src/core/commands.js';
+import { channelOf } from '../../src/store/postgres/commit-watch.js';
 import { takeWriterLock } from '../../src/store/postgres/lock.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from '../../src/store/postgres/migrations.js';
 import { createStateRow } from '../../src/store/postgres/queries.js';
@@ -59,6 +61,12 @@ describe('PostgreSQL schema upgrades', () => {
     const { rows } = await admin.query(`select indexname from pg_indexes where schemaname = $1 and indexname = 'orders_symbol'`, [schema]);
     expect(rows).toHaveLength(1);
     expect((await open(await testStateUrl(schema)).status()).schema).toBe(SCHEMA_VERSION);
+    // The upgraded state tells listeners of its commits (commit-watch.ts).
+    await admin.query(`listen "${channelOf(schema)}"`);
+    const told = new Promise<string | undefined>((resolve) => admin.once('notification', (message) => resolve(message.payload)));
+    await store.write((tx) => tx.execute(add(1, 'JPM')));
+    expect(await told).toBe('1');
+    await admin.query('unlisten *');
   });
 
   it('oms init on an existing older state upgrades it and changes nothing else', async () => {

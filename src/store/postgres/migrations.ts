@@ -9,9 +9,11 @@
 
 import type pg from 'pg';
 import { OmsError } from '../../core/errors.js';
+import { channelOf } from './commit-watch.js';
 import { quoted } from './location.js';
 
-const MIGRATIONS: ReadonlyArray<(schema: string) => string> = [
+/** Each migration's SQL, given the schema as a quoted identifier and as its plain name. */
+const MIGRATIONS: ReadonlyArray<(s: string, schema: string) => string> = [
   (s) => `
     create table ${s}.state (
       id boolean primary key default true check (id),
@@ -99,6 +101,18 @@ const MIGRATIONS: ReadonlyArray<(schema: string) => string> = [
   // per symbol, symbols.ts), not by reading every order. In byte order ("C"),
   // which is how the file store sorts them, whatever the database's collation.
   (s) => `create index orders_symbol on ${s}.orders (symbol collate "C");`,
+  // Every transaction that adds operations tells listening servers its new seq
+  // (commit-watch.ts): in the database, so no writer, present or future, can forget it.
+  (s, schema) => `
+    create function ${s}.notify_commit() returns trigger language plpgsql as $$
+      begin
+        perform pg_notify('${channelOf(schema)}', new.seq::text);
+        return null;
+      end
+    $$;
+    create trigger notify_commit after update of seq on ${s}.state
+      for each row when (new.seq <> old.seq) execute function ${s}.notify_commit();
+  `,
 ];
 
 /** The schema version this oms writes. */
@@ -149,7 +163,7 @@ export async function migrate(client: pg.ClientBase, schema: string, display: st
     await client.query(`create table if not exists ${s}.schema_migrations (version integer primary key, applied_at timestamptz not null default now())`);
   }
   for (let next = version + 1; next <= target; next++) {
-    await client.query((MIGRATIONS[next - 1] as (schema: string) => string)(s));
+    await client.query((MIGRATIONS[next - 1] as (s: string, schema: string) => string)(s, schema));
     await client.query(`insert into ${s}.schema_migrations (version) values ($1)`, [next]);
   }
 }

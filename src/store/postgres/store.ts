@@ -9,8 +9,10 @@ import pg from 'pg';
 import { OmsError } from '../../core/errors.js';
 import type { Archive, Needs, OperationRecord } from '../../core/ledger.js';
 import type { Convention } from '../../core/types.js';
+import type { CommitWatch } from '../commit-watch.js';
 import type { HistoryQuery, InitResult, QuotesQuery, ReadScope, StoredQuote, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
 import { ledgerView } from '../view.js';
+import { channelOf, CommitListener } from './commit-watch.js';
 import { databaseError } from './errors.js';
 import { parseLocation, type PostgresLocation } from './location.js';
 import { applicationName, BEGIN_WRITE, lockHolder, takeWriterLock, tryLockSql, type LockAttempt } from './lock.js';
@@ -23,7 +25,7 @@ import { PostgresTransaction } from './transaction.js';
 
 const HISTORY_PAGE = 500;
 
-export class PostgresStore implements StateStore, Archive {
+export class PostgresStore implements StateStore, Archive, CommitWatch {
   readonly location: string;
   private readonly where: PostgresLocation;
   private readonly pool: pg.Pool;
@@ -32,6 +34,10 @@ export class PostgresStore implements StateStore, Archive {
   private readonly counters = { commits: 0, operations: 0 };
   /** In this process, writes and reads take turns (a read never sees a write half done). */
   private turn: Promise<unknown> = Promise.resolve();
+  private readonly watchers = new Set<() => void>();
+  /** Open while anyone watches commits. */
+  private listening: CommitListener | undefined;
+  private unlistened: Promise<void> = Promise.resolve();
 
   constructor(
     location: string,
@@ -414,7 +420,40 @@ export class PostgresStore implements StateStore, Archive {
     );
   }
 
+  // ---- following other processes ------------------------------------------
+
+  /** For a long-lived store: `listener` is called after another process commits (LISTEN on a connection of its own). */
+  watchCommits(listener: () => void): () => void {
+    this.watchers.add(listener);
+    this.listening ??= new CommitListener({
+      connectionString: this.where.connectionString,
+      applicationName: applicationName(`${this.options.command ?? 'oms'} (listening)`),
+      channel: channelOf(this.where.schema),
+      onCommit: (seq) => this.announce(seq),
+    });
+    return () => {
+      this.watchers.delete(listener);
+      if (this.watchers.size === 0) void this.unlisten();
+    };
+  }
+
+  private announce(seq: number | undefined): void {
+    // Memory that has the commit already (this process's own, or one a read
+    // caught up with) needs no catch-up, which would take a turn between writes.
+    if (seq !== undefined && this.memory !== undefined && this.memory.seq >= seq) return;
+    for (const watcher of this.watchers) watcher();
+  }
+
+  private unlisten(): Promise<void> {
+    const listening = this.listening;
+    this.listening = undefined;
+    if (listening) this.unlistened = Promise.all([this.unlistened, listening.close()]).then(() => undefined);
+    return this.unlistened;
+  }
+
   async close(): Promise<void> {
+    this.watchers.clear();
+    await this.unlisten();
     await this.turn;
     this.memory = undefined;
     // Closing twice is closing once.
