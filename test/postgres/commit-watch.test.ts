@@ -68,12 +68,12 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
   }
 }
 
-/** Backends listening on the schema's channel (their last statement was the LISTEN, and they sit idle). */
+/** Backends listening on the schema's channel (their last statement was the LISTEN, and they sit idle), named as such. */
 async function listeners(schema: string): Promise<number> {
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   try {
-    const { rows } = await admin.query(`select count(*)::int as n from pg_stat_activity where state = 'idle' and query = $1`, [`listen "${channelOf(schema)}"`]);
+    const { rows } = await admin.query(`select count(*)::int as n from pg_stat_activity where state = 'idle' and query = $1 and application_name like 'oms %listening: %'`, [`listen "${channelOf(schema)}"`]);
     return rows[0].n;
   } finally {
     await admin.end();

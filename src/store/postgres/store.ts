@@ -427,7 +427,8 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
     this.watchers.add(listener);
     this.listening ??= new CommitListener({
       connectionString: this.where.connectionString,
-      applicationName: applicationName(`${this.options.command ?? 'oms'} (listening)`),
+      // First, since PostgreSQL cuts the name at 63 bytes and a command line is often longer.
+      applicationName: applicationName(`listening: ${this.options.command ?? 'oms'}`),
       channel: channelOf(this.where.schema),
       onCommit: (seq) => this.announce(seq),
     });
