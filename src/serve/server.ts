@@ -41,6 +41,34 @@ export interface ServeSummary {
   fsyncs: number;
 }
 
+/** Where log lines go, and how to wait until they are all written. */
+export interface LogSink {
+  write(line: string): unknown;
+  close(): Promise<void>;
+}
+
+/**
+ * The process's own stderr is written without blocking: a line per request
+ * written synchronously (as Node writes stderr to files and pipes) stalls
+ * every request behind it whenever the disk or the log reader is slow.
+ * Lines still in memory when the process is killed are lost; the journal,
+ * not the log, is the record. Any other stream (tests) is written as is.
+ */
+export function logSink(stderr: { write(line: string): unknown }): LogSink {
+  if (stderr !== process.stderr) return { write: (line) => stderr.write(line), close: () => Promise.resolve() };
+  const destination = pino.destination({ dest: 2, sync: false });
+  // A reader that went away loses the log, not the server.
+  destination.on('error', () => undefined);
+  return {
+    write: (line) => destination.write(line),
+    close: () =>
+      new Promise<void>((resolve) => {
+        destination.once('close', () => resolve());
+        destination.end();
+      }),
+  };
+}
+
 /** JSON lines on stderr: one per request, plus start, stop and notices. */
 export function createLogger(stderr: { write(line: string): unknown }): Logger {
   return pino(

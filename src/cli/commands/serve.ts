@@ -36,37 +36,43 @@ export async function runServe(options: ServeOptions, ctx: CliContext): Promise<
   // SIGINT/SIGTERM mean "drain and stop", which is success.
   ctx.signalHandled = true;
 
-  const { createLogger, noticeLogger, runServer } = await import('../../serve/server.js');
-  const logger = createLogger(ctx.io.stderr);
-  const storeOptions = {
-    waitTimeoutMs: ctx.lockTimeoutMs,
-    command: ctx.commandLine,
-    notice: noticeLogger(logger, ctx.quiet),
-    longLived: true,
-  };
-  const oms = await Oms.open(ctx.statePath, storeOptions);
-  // The inbox imports through a store of its own: its batch holds the writer like another
-  // process would, and the routes' store sees the batch only once it is committed.
-  const inboxOms = inbox ? await Oms.open(ctx.statePath, { ...storeOptions, signal: ctx.signal }) : undefined;
-  const task = inbox && inboxOms ? inbox.task(inboxOms, logger) : undefined;
+  const { createLogger, logSink, noticeLogger, runServer } = await import('../../serve/server.js');
+  const sink = logSink(ctx.io.stderr);
+  const logger = createLogger(sink);
   try {
-    const summary = await runServer({
-      oms,
-      logger,
-      host: options.host,
-      port,
-      token,
-      drainMs,
-      signal: ctx.signal,
-      ...(task ? { task } : {}),
-    });
-    return {
-      json: summary,
-      text: () =>
-        `oms serve stopped (${summary.stopped}) after ${count(summary.requests, 'request')}; ${count(summary.committedRequests, 'operation')} committed with ${count(summary.fsyncs, 'fsync')}`,
+    const storeOptions = {
+      waitTimeoutMs: ctx.lockTimeoutMs,
+      command: ctx.commandLine,
+      notice: noticeLogger(logger, ctx.quiet),
+      longLived: true,
     };
+    const oms = await Oms.open(ctx.statePath, storeOptions);
+    // The inbox imports through a store of its own: its batch holds the writer like another
+    // process would, and the routes' store sees the batch only once it is committed.
+    const inboxOms = inbox ? await Oms.open(ctx.statePath, { ...storeOptions, signal: ctx.signal }) : undefined;
+    const task = inbox && inboxOms ? inbox.task(inboxOms, logger) : undefined;
+    try {
+      const summary = await runServer({
+        oms,
+        logger,
+        host: options.host,
+        port,
+        token,
+        drainMs,
+        signal: ctx.signal,
+        ...(task ? { task } : {}),
+      });
+      return {
+        json: summary,
+        text: () =>
+          `oms serve stopped (${summary.stopped}) after ${count(summary.requests, 'request')}; ${count(summary.committedRequests, 'operation')} committed with ${count(summary.fsyncs, 'fsync')}`,
+      };
+    } finally {
+      await oms.close();
+      await inboxOms?.close();
+    }
   } finally {
-    await oms.close();
-    await inboxOms?.close();
+    // Every line logged is written before the command ends, and before its own error if it fails.
+    await sink.close();
   }
 }

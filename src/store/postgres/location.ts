@@ -3,6 +3,7 @@
 // message, a log, `status` or `--json`, so everything shown to a person goes
 // through `display`, which has it replaced by `***`.
 
+import { createHash } from 'node:crypto';
 import { OmsError } from '../../core/errors.js';
 
 const DEFAULT_SCHEMA = 'oms';
@@ -51,4 +52,13 @@ export function parseLocation(location: string): PostgresLocation {
 /** A schema name as a quoted SQL identifier (the name is already checked). */
 export function quoted(schema: string): string {
   return `"${schema}"`;
+}
+
+/**
+ * The name of a prepared statement about one schema. PostgreSQL keeps 63
+ * bytes of a name, so two long schemas must not share a prefix-cut name on
+ * one connection: the schema is named by a short hash instead.
+ */
+export function statementName(purpose: string, schema: string): string {
+  return `oms_${purpose}_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
 }

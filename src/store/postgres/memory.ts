@@ -10,11 +10,12 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { parsePrice } from '../../core/decimal.js';
 import { OmsError } from '../../core/errors.js';
-import { Ledger, type Needs } from '../../core/ledger.js';
+import { Ledger, type Needs, type OperationRecord } from '../../core/ledger.js';
 import type { Convention } from '../../core/types.js';
 import { liveSymbolsOf, loadLiveOrders, operationsAfter, type LiveOrderRow, type StateRow } from './queries.js';
 
-const CATCH_UP_PAGE = 10_000;
+/** Operations applied per query when catching up. */
+export const CATCH_UP_PAGE = 10_000;
 
 // Generated op ids: a random prefix per process and a counter, so making one
 // costs no round trip (an import can make a million).
@@ -82,18 +83,23 @@ export class Memory {
     while (this.seq < upTo) {
       const records = await operationsAfter(client, this.schema, this.seq, upTo, CATCH_UP_PAGE);
       if (records.length === 0) throw new OmsError('STATE_CORRUPT', `${display}: operations after ${this.seq} up to ${upTo} are missing`);
-      for (const record of records) {
-        if (record.seq !== this.seq + 1) {
-          throw new OmsError('STATE_CORRUPT', `${display}: operation ${this.seq + 1} is missing (the next one is ${record.seq})`);
-        }
-        try {
-          this.ledger.apply(record);
-        } catch (error) {
-          const reason = error instanceof Error ? error.message : String(error);
-          throw new OmsError('STATE_CORRUPT', `${display}: operation ${record.seq} does not apply to the state before it (${reason})`);
-        }
-        this.ledger.counters.seq = record.seq;
+      this.apply(records, display);
+    }
+  }
+
+  /** Applies operations that follow this memory, oldest first, each exactly next in sequence. */
+  apply(records: readonly OperationRecord[], display: string): void {
+    for (const record of records) {
+      if (record.seq !== this.seq + 1) {
+        throw new OmsError('STATE_CORRUPT', `${display}: operation ${this.seq + 1} is missing (the next one is ${record.seq})`);
       }
+      try {
+        this.ledger.apply(record);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new OmsError('STATE_CORRUPT', `${display}: operation ${record.seq} does not apply to the state before it (${reason})`);
+      }
+      this.ledger.counters.seq = record.seq;
     }
   }
 

@@ -7,7 +7,8 @@
 
 import type pg from 'pg';
 import type { LedgerCounters, ModifyResult, OperationRecord, QuoteView, TradeView } from '../../core/ledger.js';
-import { quoted } from './location.js';
+import { quoted, statementName } from './location.js';
+import { together } from './queries.js';
 
 interface OrderRow {
   order_id: number;
@@ -213,8 +214,7 @@ export class Projection {
   /**
    * Writes everything folded so far and the counters; then starts empty
    * again. With `commit`, the transaction's `commit` goes in the same round
-   * trip: the values are then written as literals, since a parameterised
-   * statement cannot share a message with another.
+   * trip (on a pipelined connection).
    */
   async flush(client: pg.ClientBase, counters: LedgerCounters, commit = false): Promise<void> {
     if (this.operations.length === 0) {
@@ -291,12 +291,16 @@ export class Projection {
       counters.nextQuoteId,
       this.liveDelta,
     ];
-    if (commit) {
-      const literal = (value: string | number): string => (typeof value === 'number' ? String(value) : client.escapeLiteral(value));
-      await client.query(`${sql.replace(/\$(\d+)/g, (_, n: string) => literal(values[Number(n) - 1] as string | number))};\ncommit`);
-    } else {
-      await client.query(sql, values);
-    }
+    // Named, so each connection plans this statement once; with `commit`,
+    // the commit is sent right behind it and both come back in one round trip
+    // (if the statement fails, the commit of the aborted transaction only rolls back).
+    const { written, committed } = together(client, () => ({
+      written: client.query({ name: statementName('project', this.schema), text: sql, values }),
+      committed: commit ? client.query('commit') : undefined,
+    }));
+    committed?.catch(() => undefined);
+    await written;
+    await committed;
     this.operations = [];
     this.added = new Map();
     this.changed = new Map();

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { LedgerCounters, OperationRecord } from '../../core/ledger.js';
 import type { Convention, Side } from '../../core/types.js';
-import { quoted } from './location.js';
+import { quoted, statementName } from './location.js';
 import { OPERATION_COLUMNS, recordFromRow, type OperationRow } from './records.js';
 
 export interface StateRow {
@@ -14,6 +14,21 @@ export interface StateRow {
   createdAt: string;
   counters: LedgerCounters;
   liveOrders: number;
+}
+
+/**
+ * Runs `send`, which queues queries on a pipelined connection, so that they
+ * leave in one write to the socket (one packet for the server to read)
+ * instead of one each.
+ */
+export function together<T>(client: pg.ClientBase, send: () => T): T {
+  const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
+  stream?.cork?.();
+  try {
+    return send();
+  } finally {
+    stream?.uncork?.();
+  }
 }
 
 /** The select that reads the state row; plain text so it can share a round trip. */
@@ -69,7 +84,7 @@ export async function fetchKeys(client: pg.ClientBase, schema: string, keys: rea
   const s = quoted(schema);
   const text = kinds.map((kind, i) => KEY_SOURCES[kind as keyof typeof KEY_SOURCES](s, `$${i + 1}`)).join('\nunion all\n');
   // Named, so each connection plans each shape of lookup once: planning costs more than running it.
-  const { rows } = await client.query<OperationRow & { key: string }>({ name: `oms_keys_${schema}_${kinds.join('')}`, text, values: kinds.map((kind) => lists.get(kind)) });
+  const { rows } = await client.query<OperationRow & { key: string }>({ name: statementName(`keys_${kinds.join('')}`, schema), text, values: kinds.map((kind) => lists.get(kind)) });
   for (const row of rows) found.set(row.key, recordFromRow(row));
   return found;
 }

@@ -17,11 +17,11 @@ import { databaseError } from './errors.js';
 import { parseLocation, type PostgresLocation } from './location.js';
 import { applicationName, BEGIN_WRITE, lockHolder, takeWriterLock, tryLockSql, type LockAttempt } from './lock.js';
 import { KnownKeys } from './known.js';
-import { Memory } from './memory.js';
+import { CATCH_UP_PAGE, Memory } from './memory.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
-import { createStateRow, fetchKeys, operationsBefore, quotesBefore, readStateRow, stateRowFrom, stateRowSql, type StateRow } from './queries.js';
+import { createStateRow, fetchKeys, operationsAfter, operationsBefore, quotesBefore, readStateRow, stateRowFrom, stateRowSql, type StateRow } from './queries.js';
 import { stateSymbols } from './symbols.js';
-import { PostgresTransaction } from './transaction.js';
+import { PostgresTransaction, type Opened } from './transaction.js';
 
 const HISTORY_PAGE = 500;
 
@@ -53,6 +53,9 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
       // A long-lived server keeps a connection; a CLI process must not wait for one to idle out.
       idleTimeoutMillis: options.longLived ? 30_000 : 1_000,
       allowExitOnIdle: true,
+      // Queries are sent without waiting for the answer to the one before: a
+      // write's opening, its lookups and its commit each share one round trip.
+      pipeline: true,
     });
     // A connection that dies while idle (the server restarted) is dropped from
     // the pool and replaced on the next use; without a listener it would crash the process.
@@ -319,6 +322,40 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
     return this.lock(client);
   }
 
+  /**
+   * A server's write, whose memory holds every book: the opening (begin,
+   * lock, state row, the operations it missed) is sent and not waited for,
+   * so the transaction sends its first lookups behind it and both come back
+   * in one round trip. Resolves once the lock is held and memory has caught
+   * up; `waited` says the lock was not free at once (lookups sent before it
+   * was held may be stale).
+   */
+  private async open(client: pg.PoolClient, memory: Memory): Promise<Opened> {
+    const schema = this.where.schema;
+    const replies = [
+      client.query(BEGIN_WRITE),
+      client.query<LockAttempt>(tryLockSql(schema)),
+      client.query<Record<string, string>>(stateRowSql(schema)),
+      operationsAfter(client, schema, memory.seq, Number.MAX_SAFE_INTEGER, CATCH_UP_PAGE),
+    ] as const;
+    // Every reply is awaited below; one failing must not leave the others unhandled.
+    for (const reply of replies) reply.catch(() => undefined);
+    await replies[0];
+    const attempt = (await replies[1]).rows[0] as LockAttempt;
+    const lockedAt = await this.lock(client, attempt);
+    const early = await replies[3];
+    const row = attempt.ok ? stateRowFrom((await replies[2]).rows[0]) : await readStateRow(client, schema);
+    if (!row || !memory.canFollow(row)) {
+      // The state was dropped or made again under this server: start from it afresh on the next write.
+      this.memory = undefined;
+      this.current = false;
+      throw new OmsError('STATE_IO', `${this.location}: the state changed under this server (made again or restored); nothing was written, retry`);
+    }
+    memory.apply(early, this.location);
+    await memory.catchUp(client, row.counters.seq, this.location);
+    return { lockedAt, started: performance.now(), waited: !attempt.ok };
+  }
+
   write<T>(work: (tx: Transaction) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     return this.exclusive(() => this.withClient('write to', (client) => this.writeWith(client, work, options)));
   }
@@ -340,24 +377,31 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
       this.counters.operations += tx.records;
     };
     try {
-      const { lockedAt, row: current } = await this.begin(client);
-      const started = performance.now();
-      let row = current;
+      const memory = this.memory;
+      let tx: PostgresTransaction;
+      let created = false;
       const convention = options.convention ?? 'document';
-      const created = !row;
-      changed = created;
-      if (!row) {
-        await migrate(client, this.where.schema, this.location);
-        await createStateRow(client, this.where.schema, convention);
-        row = (await readStateRow(client, this.where.schema)) as StateRow;
+      if (this.current && memory?.complete && !options.bulk) {
+        tx = new PostgresTransaction(client, this.where.schema, memory, this.options.clock, options.batchName ?? null, undefined, () => this.open(client, memory));
+      } else {
+        const { lockedAt, row: current } = await this.begin(client);
+        const started = performance.now();
+        let row = current;
+        created = !row;
+        changed = created;
+        if (!row) {
+          await migrate(client, this.where.schema, this.location);
+          await createStateRow(client, this.where.schema, convention);
+          row = (await readStateRow(client, this.where.schema)) as StateRow;
+        }
+        // A long-lived store, or a write of many operations, is cheaper with every book in memory at once.
+        const followed = await this.follow(client, row, this.options.longLived || options.bulk ? 'all' : { symbols: [], orders: [] });
+        // An injected clock (tests) wins; otherwise one clock for every machine: the database's.
+        const clock = this.options.clock ?? (() => lockedAt + Math.floor(performance.now() - started));
+        // Many operations follow: knowing which keys exist spares a lookup for each new one.
+        const known = options.bulk ? await KnownKeys.load(client, this.where.schema) : undefined;
+        tx = new PostgresTransaction(client, this.where.schema, followed, clock, options.batchName ?? null, known);
       }
-      // A long-lived store, or a write of many operations, is cheaper with every book in memory at once.
-      const memory = await this.follow(client, row, this.options.longLived || options.bulk ? 'all' : { symbols: [], orders: [] });
-      // An injected clock (tests) wins; otherwise one clock for every machine: the database's.
-      const clock = this.options.clock ?? (() => lockedAt + Math.floor(performance.now() - started));
-      // Many operations follow: knowing which keys exist spares a lookup for each new one.
-      const known = options.bulk ? await KnownKeys.load(client, this.where.schema) : undefined;
-      const tx = new PostgresTransaction(client, this.where.schema, memory, clock, options.batchName ?? null, known);
       const atomic = options.atomic === true || options.dryRun === true;
       let result: T;
       try {

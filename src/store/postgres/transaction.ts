@@ -16,12 +16,21 @@ import { ledgerView } from '../view.js';
 import type { Memory } from './memory.js';
 import { Projection, type OrderBefore } from './projection.js';
 import type { KnownKeys } from './known.js';
-import { fetchKeys } from './queries.js';
+import { fetchKeys, together } from './queries.js';
 
 /** Operations folded in memory before they are written (the transaction stays open). */
 const CHUNK = 5_000;
 /** Commands waiting their turn whose facts are fetched together with the running one's. */
 const LOOKAHEAD = 1_000;
+
+/** How a write's opening went, once the lock is held and memory has caught up. */
+export interface Opened {
+  /** The database's time (ms) when the lock was had, and performance.now() then. */
+  lockedAt: number;
+  started: number;
+  /** The lock was not free at once: what was read before it was held may be stale. */
+  waited: boolean;
+}
 
 export class PostgresTransaction implements Transaction, Archive {
   readonly view: StateView;
@@ -34,6 +43,7 @@ export class PostgresTransaction implements Transaction, Archive {
    * they stay true until one of this write's own records takes the key.
    */
   private ahead = new Map<string, OperationRecord | undefined>();
+  private opening: Promise<Opened> | undefined;
   /** Commands given but not started, in order. */
   private readonly waiting: Array<{ command: Command; opId: string | undefined; fetched?: boolean }> = [];
   private turn: Promise<unknown> = Promise.resolve();
@@ -47,11 +57,16 @@ export class PostgresTransaction implements Transaction, Archive {
     private readonly client: pg.ClientBase,
     private readonly schema: string,
     private readonly memory: Memory,
-    /** The database's time now, in ms. */
-    private readonly clock: () => number,
+    /** The database's time now, in ms (undefined: counted from the opening's lock time). */
+    private readonly clock: (() => number) | undefined,
     private readonly batchName: string | null,
     /** Which keys exist at all, for a write of many operations. */
     private readonly known?: KnownKeys,
+    /**
+     * Sends the write's opening (see PostgresStore.open) when the first
+     * lookups are ready to go with it; nothing is decided before it resolves.
+     */
+    private readonly opener?: () => Promise<Opened>,
   ) {
     this.projection = new Projection(schema);
     this.view = ledgerView(memory.ledger, this);
@@ -82,7 +97,7 @@ export class PostgresTransaction implements Transaction, Archive {
         try {
           if (this.failure) throw this.failure.error;
           if (this.closed) throw new OmsError('INTERNAL', 'transaction already closed');
-          if (this.waiting.length > 1 && !entry.fetched) await this.lookAhead();
+          if (!entry.fetched) await this.lookAhead();
         } finally {
           this.waiting.splice(this.waiting.indexOf(entry), 1);
         }
@@ -103,27 +118,55 @@ export class PostgresTransaction implements Transaction, Archive {
     return settled.map((result) => (result.status === 'fulfilled' ? { outcome: result.value } : { error: result.reason as unknown }));
   }
 
-  /** Fetches, in one query each, the first facts and the books of this command and those waiting behind it. */
+  /**
+   * Fetches, in one query each, the first facts and the books of this
+   * command and those waiting behind it; the facts go out before the write's
+   * opening has come back, and are asked again if the lock was not free then.
+   */
   private async lookAhead(): Promise<void> {
-    const ledger = this.memory.ledger;
     const keys: string[] = [];
     const needs = { keys: [] as string[], symbols: [] as string[], orders: [] as number[] };
     for (const entry of this.waiting.slice(0, LOOKAHEAD)) {
       if (entry.fetched) continue;
       entry.fetched = true;
-      const need = ledger.needs(entry.command, entry.opId);
+      const need = this.memory.ledger.needs(entry.command, entry.opId);
       for (const key of need.keys) if (!this.pending.has(key) && !this.ahead.has(key) && this.known?.mayExist(key) !== false) keys.push(key);
       needs.symbols.push(...need.symbols);
       needs.orders.push(...need.orders);
     }
+    const { opening, early } = together(this.client, () => ({
+      opening: this.open(),
+      early: keys.length > 0 ? fetchKeys(this.client, this.schema, keys) : undefined,
+    }));
+    early?.catch(() => undefined);
+    const opened = await opening;
+    // Answers are awaited in the order the queries went out, so a failure is reported by the query that met it.
+    const fetched = opened?.waited ? undefined : await early;
     await this.memory.load(this.client, needs);
-    if (keys.length === 0) return;
-    const found = await fetchKeys(this.client, this.schema, keys);
+    if (!early) return;
+    const found = fetched ?? (await fetchKeys(this.client, this.schema, keys));
     for (const key of keys) this.ahead.set(key, found.get(key));
+  }
+
+  /** The opening, sent on first use (undefined: the store opened the write before this transaction). */
+  private open(): Promise<Opened> | undefined {
+    if (!this.opener) return undefined;
+    if (!this.opening) {
+      this.opening = this.opener();
+      this.opening.catch(() => undefined);
+    }
+    return this.opening;
+  }
+
+  private now(opened: Opened | undefined): number {
+    if (this.clock) return this.clock();
+    if (!opened) throw new OmsError('INTERNAL', 'a write without a clock or an opening');
+    return opened.lockedAt + Math.floor(performance.now() - opened.started);
   }
 
   private async run(command: Command, opId: string | undefined): Promise<Outcome> {
     if (this.closed) throw new OmsError('INTERNAL', 'transaction already closed');
+    const opened = await this.open();
     const ledger = this.memory.ledger;
     const facts = await gatherFacts(ledger, this, command, opId, (needs) => this.memory.load(this.client, needs));
     let before: OrderBefore | undefined;
@@ -131,7 +174,7 @@ export class PostgresTransaction implements Transaction, Archive {
       const order = ledger.order(command.orderId);
       if (order) before = { amount: order.amount, price: order.price };
     }
-    const { outcome, record } = ledger.execute(command, opId, this.clock(), facts);
+    const { outcome, record } = ledger.execute(command, opId, this.now(opened), facts);
     if (!record) return outcome;
     const stored: OperationRecord = { seq: ledger.counters.seq + 1, ...record };
     ledger.counters.seq = stored.seq;
@@ -156,5 +199,7 @@ export class PostgresTransaction implements Transaction, Archive {
   async finish(): Promise<void> {
     await this.turn;
     this.closed = true;
+    // One whose opening failed cannot commit.
+    await this.opening;
   }
 }
