@@ -15,6 +15,7 @@ const HASH_CHARS = 12;
 /** A reconnect waits this long after the first failure, twice as long after each next one, up to the maximum. */
 const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 5_000;
+const KEEPALIVE_IDLE_MS = 10_000;
 
 /**
  * The state's notification channel. Migration 3 writes it into each schema's
@@ -58,8 +59,14 @@ export class CommitListener {
 
   private async connect(): Promise<void> {
     const { channel } = this.options;
-    // Keepalive: a connection whose peer vanished without closing it (a network cut) is noticed and replaced.
-    const client = new pg.Client({ connectionString: this.options.connectionString, application_name: this.options.applicationName, keepAlive: true });
+    // An idle listener never writes, so a peer that vanished without closing (a network cut) is only
+    // noticed by TCP keepalive: probing after 10 s idle, not the system's default 2 hours, finds it in minutes.
+    const client = new pg.Client({
+      connectionString: this.options.connectionString,
+      application_name: this.options.applicationName,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
+    });
     this.client = client;
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
