@@ -5,12 +5,10 @@
 // it is empty each time and its creation is not timed); the other states get
 // an `add` of a new order id each run (they grow by one order per run).
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { runNodeJson } from '../lib/node-process.js';
+import { runNodeJson, timeProcess } from '../lib/node-process.js';
 import { OMS } from '../lib/paths.js';
 import { median } from '../lib/stats.js';
 
@@ -18,14 +16,6 @@ const BUILD_STATE = fileURLToPath(new URL('./build-state.js', import.meta.url));
 
 const FULL = { runs: 25, big: 100_000, small: 10_000, history: 1_000_000 };
 const QUICK = { runs: 10, big: 100_000, small: 10_000, history: 100_000 };
-
-function timeProcess(args) {
-  const start = performance.now();
-  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  const ms = performance.now() - start;
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.trim()}`);
-  return ms;
-}
 
 function addArgs(state, orderId) {
   return [OMS, '--state', state, 'add', String(orderId), 'SYM001', 'Buy', '5', '999'];

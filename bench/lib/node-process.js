@@ -1,8 +1,10 @@
 // Runs a bench script in a fresh Node process and reads the one JSON document
 // it prints, so every measurement starts from the same clean process and a
-// crash in one section is reported instead of ending the whole bench.
+// crash in one section is reported instead of ending the whole bench. And times
+// a whole Node process, start to exit (what one CLI command costs).
 
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 
 export function runNodeJson(args, { timeoutMs = 600_000 } = {}) {
   return new Promise((resolve, reject) => {
@@ -19,4 +21,13 @@ export function runNodeJson(args, { timeoutMs = 600_000 } = {}) {
       }
     });
   });
+}
+
+/** Runs `node ARGS` to its end (blocking, output ignored) and returns its wall time in ms; throws if it fails. */
+export function timeProcess(args) {
+  const start = performance.now();
+  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = performance.now() - start;
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr.trim()}`);
+  return ms;
 }

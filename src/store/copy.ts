@@ -5,8 +5,8 @@
 
 import { OmsError } from '../core/errors.js';
 import { displayLocation, isDatabaseUrl } from './open.js';
-import type { StateDump } from './postgres/copy.js';
 import { redact } from './postgres/location.js';
+import type { StateDump } from './replay.js';
 
 export interface CopyResult {
   from: string;

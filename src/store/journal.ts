@@ -6,11 +6,11 @@
 // line followed by more, a sequence gap: STATE_CORRUPT naming the byte).
 
 import fs from 'node:fs';
-import { promisify } from 'node:util';
 import { OmsError } from '../core/errors.js';
 import type { OperationRecord } from '../core/ledger.js';
 import type { Convention } from '../core/types.js';
 import { ioError, writeAll } from './durable.js';
+import { fill, readLater, readNow, type ReadSteps } from './reads.js';
 
 export const JOURNAL_SCHEMA = 1;
 
@@ -252,17 +252,22 @@ function findBatchEnd(reader: LineReader, file: string, seq: number): { offset: 
   }
 }
 
-/** Reads one line starting at `offset` (an archive lookup). */
-export function readLineAt(fd: number, offset: number): string {
+/** The line starting at `offset`, read in growing pieces until its newline (or the end of the file). */
+function* lineAt(fd: number, offset: number): ReadSteps<string> {
   let size = 512;
   for (;;) {
     const buffer = Buffer.allocUnsafe(size);
-    const read = fs.readSync(fd, buffer, 0, size, offset);
+    const read = yield { fd, buffer, length: size, position: offset };
     const newline = buffer.indexOf(10);
     if (newline >= 0 && newline < read) return buffer.toString('utf8', 0, newline);
     if (read < size) return buffer.toString('utf8', 0, read);
     size *= 4;
   }
+}
+
+/** Reads one line starting at `offset`. */
+export function readLineAt(fd: number, offset: number): string {
+  return readNow(lineAt(fd, offset));
 }
 
 /**
@@ -280,35 +285,19 @@ export class JournalBlocks {
     private readonly size = 1 << 16,
   ) {}
 
-  at(offset: number, committedEnd: number): string {
+  /** The line at `offset` (an archive lookup), as steps: a line in the cached block costs no read at all. */
+  *line(offset: number, committedEnd: number): ReadSteps<string> {
     const from = offset - this.start;
     if (this.start >= 0 && from >= 0 && from < this.block.length) {
       const newline = this.block.indexOf(10, from);
       if (newline >= 0) return this.block.toString('utf8', from, newline);
     }
-    if (offset >= committedEnd) return readLineAt(this.fd, offset);
+    if (offset >= committedEnd) return yield* lineAt(this.fd, offset);
     const block = Buffer.allocUnsafe(Math.min(this.size, committedEnd - offset));
-    const read = fs.readSync(this.fd, block, 0, block.length, offset);
+    const read = yield { fd: this.fd, buffer: block, length: block.length, position: offset };
     const newline = block.indexOf(10);
-    if (newline < 0 || newline >= read) return readLineAt(this.fd, offset);
+    if (newline < 0 || newline >= read) return yield* lineAt(this.fd, offset);
     this.block = block.subarray(0, read);
-    this.start = offset;
-    return this.block.toString('utf8', 0, newline);
-  }
-
-  /** As `at`, without blocking: a line in the cached block costs no read at all. */
-  async atAsync(offset: number, committedEnd: number): Promise<string> {
-    const from = offset - this.start;
-    if (this.start >= 0 && from >= 0 && from < this.block.length) {
-      const newline = this.block.indexOf(10, from);
-      if (newline >= 0) return this.block.toString('utf8', from, newline);
-    }
-    if (offset >= committedEnd) return readLineAtAsync(this.fd, offset);
-    const block = Buffer.allocUnsafe(Math.min(this.size, committedEnd - offset));
-    const { bytesRead } = await readAsync(this.fd, block, 0, block.length, offset);
-    const newline = block.indexOf(10);
-    if (newline < 0 || newline >= bytesRead) return readLineAtAsync(this.fd, offset);
-    this.block = block.subarray(0, bytesRead);
     this.start = offset;
     return this.block.toString('utf8', 0, newline);
   }
@@ -317,29 +306,8 @@ export class JournalBlocks {
 /** The bytes of [start, end) without blocking; fewer if the file is shorter now. */
 export async function readRange(fd: number, start: number, end: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(end - start);
-  let filled = 0;
-  while (filled < buffer.length) {
-    const { bytesRead } = await readAsync(fd, buffer, filled, buffer.length - filled, start + filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return buffer.subarray(0, filled);
+  return buffer.subarray(0, await readLater(fill(fd, buffer, start)));
 }
-
-/** As `readLineAt`, without blocking. */
-export async function readLineAtAsync(fd: number, offset: number): Promise<string> {
-  let size = 512;
-  for (;;) {
-    const buffer = Buffer.allocUnsafe(size);
-    const { bytesRead } = await readAsync(fd, buffer, 0, size, offset);
-    const newline = buffer.indexOf(10);
-    if (newline >= 0 && newline < bytesRead) return buffer.toString('utf8', 0, newline);
-    if (bytesRead < size) return buffer.toString('utf8', 0, bytesRead);
-    size *= 4;
-  }
-}
-
-const readAsync = promisify(fs.read);
 
 export function readHeader(fd: number, file: string): { header: JournalHeader; length: number } {
   const text = readLineAt(fd, 0);

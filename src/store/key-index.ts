@@ -11,9 +11,9 @@
 // twice is harmless, so a crash at any point leaves it correct.
 
 import fs from 'node:fs';
-import { promisify } from 'node:util';
 import { OmsError } from '../core/errors.js';
 import { ioError, replaceFile, writeAll } from './durable.js';
+import { fill, readLater, readNow, type ReadSteps } from './reads.js';
 import { openStateFile } from './safe-open.js';
 
 /** The index file does not hold a valid table: callers fall back to the journal and rebuild it. */
@@ -242,12 +242,7 @@ export class FileIndex {
   private table(): SlotTable {
     if (this.loaded) return this.loaded;
     const buffer = Buffer.allocUnsafeSlow(this.header.capacity * SLOT);
-    let done = 0;
-    while (done < buffer.length) {
-      const read = fs.readSync(this.fd, buffer, done, buffer.length - done, HEADER + done);
-      if (read === 0) break;
-      done += read;
-    }
+    readNow(fill(this.fd, buffer, HEADER));
     const table = new SlotTable(buffer, this.header.capacity);
     table.count = this.header.count;
     this.loaded = table;
@@ -255,30 +250,15 @@ export class FileIndex {
   }
 
   candidates(key: string, out: number[]): void {
-    const [h1, h2] = hashKey(key);
-    if (this.loaded) {
-      this.loaded.candidates(h1, h2, out);
-      return;
-    }
-    const mask = this.header.capacity - 1;
-    const block = Buffer.allocUnsafe(SLOT * 8);
-    let slot = h1 & mask;
-    for (let probed = 0; ; ) {
-      const slots = Math.min(8, this.header.capacity - slot);
-      probed += slots;
-      if (probed > this.header.capacity + 8) throw new IndexDamage(`${this.file} has no free slot`);
-      fs.readSync(this.fd, block, 0, slots * SLOT, HEADER + slot * SLOT);
-      for (let i = 0; i < slots; i++) {
-        const stored = block.readDoubleLE(i * SLOT + 8);
-        if (stored === 0) return;
-        if (block.readUInt32LE(i * SLOT) === h1 && block.readUInt32LE(i * SLOT + 4) === h2) out.push(stored);
-      }
-      slot = (slot + slots) & mask;
-    }
+    readNow(this.probe(key, out));
   }
 
-  /** As `candidates`, reading the slots without blocking (a lookup on a write path). */
-  async candidatesAsync(key: string, out: number[]): Promise<void> {
+  /**
+   * The journal offsets stored for `key`'s hash, added to `out`, as steps (see
+   * `reads`): from memory once the table is loaded, else read slot block by
+   * slot block along the probe sequence until an empty slot.
+   */
+  *probe(key: string, out: number[]): ReadSteps<void> {
     const [h1, h2] = hashKey(key);
     if (this.loaded) {
       this.loaded.candidates(h1, h2, out);
@@ -291,7 +271,7 @@ export class FileIndex {
       const slots = Math.min(8, this.header.capacity - slot);
       probed += slots;
       if (probed > this.header.capacity + 8) throw new IndexDamage(`${this.file} has no free slot`);
-      await readAt(this.fd, block, slots * SLOT, HEADER + slot * SLOT);
+      yield { fd: this.fd, buffer: block, length: slots * SLOT, position: HEADER + slot * SLOT };
       for (let i = 0; i < slots; i++) {
         const stored = block.readDoubleLE(i * SLOT + 8);
         if (stored === 0) return;
@@ -310,16 +290,11 @@ export class FileIndex {
   async prepareInsert(): Promise<void> {
     this.prepared = undefined;
     const head = Buffer.alloc(HEADER);
-    await readAt(this.fd, head, HEADER, 0);
+    await readLater(fill(this.fd, head, 0));
     const header = decodeHeader(head);
     if (!header || header.capacity !== this.header.capacity) return;
     const buffer = Buffer.allocUnsafeSlow(header.capacity * SLOT);
-    let done = 0;
-    while (done < buffer.length) {
-      const read = await readAt(this.fd, buffer.subarray(done), buffer.length - done, HEADER + done);
-      if (read === 0) return;
-      done += read;
-    }
+    if ((await readLater(fill(this.fd, buffer, HEADER))) < buffer.length) return;
     const table = new SlotTable(buffer, header.capacity);
     table.count = header.count;
     this.prepared = { header, table };
@@ -406,9 +381,3 @@ export class FileIndex {
   }
 }
 
-const read = promisify(fs.read);
-
-async function readAt(fd: number, buffer: Buffer, length: number, position: number): Promise<number> {
-  const { bytesRead } = await read(fd, buffer, 0, length, position);
-  return bytesRead;
-}

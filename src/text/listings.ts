@@ -11,7 +11,7 @@ import type { TextStyle } from './style.js';
 import { conventionRule } from './convention.js';
 import type { Printable } from './print.js';
 import { renderTable, tableText } from './table.js';
-import { ordersLines, ordersTable } from './views.js';
+import { executionCells, executionColumns, ordersLines, ordersTable } from './views.js';
 
 export function ordersText(style: TextStyle, orders: Order[]): Printable {
   return orders.length === 0 ? style.theme.dim('no live orders') : ordersLines(style, orders);
@@ -27,28 +27,8 @@ export function tradesText(style: TextStyle, trades: TradeView[]): Printable {
   if (trades.length === 0) return style.theme.dim('no trades');
   return tableText(
     style,
-    [
-      { title: 'Trade', align: 'right' },
-      { title: 'Symbol' },
-      { title: 'Side' },
-      { title: 'Requested', align: 'right' },
-      { title: 'Filled', align: 'right' },
-      { title: 'Total', align: 'right' },
-      { title: 'Client' },
-      { title: 'Quote', align: 'right' },
-      { title: 'Executed' },
-    ],
-    trades.map((trade) => [
-      String(trade.tradeId),
-      trade.symbol,
-      style.theme.side(trade.side),
-      String(trade.requested),
-      String(trade.filled),
-      trade.total,
-      trade.client ?? '',
-      trade.quoteId === null ? '' : String(trade.quoteId),
-      trade.executedAt,
-    ]),
+    [...executionColumns('Trade'), { title: 'Quote', align: 'right' }, { title: 'Executed' }],
+    trades.map((trade) => [...executionCells(style, trade.tradeId, trade), trade.quoteId === null ? '' : String(trade.quoteId), trade.executedAt]),
   );
 }
 

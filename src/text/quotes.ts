@@ -4,6 +4,7 @@
 import type { QuoteEntry } from '../app/oms.js';
 import type { TextStyle } from './style.js';
 import { renderTable } from './table.js';
+import { executionCells, executionColumns } from './views.js';
 
 function statusWord(style: TextStyle, entry: QuoteEntry): string {
   if (entry.status === 'open') return style.theme.good('open');
@@ -14,26 +15,9 @@ export function quotesText(style: TextStyle, entries: QuoteEntry[]): string | Pr
   if (entries.length === 0) return style.theme.dim('no quotes');
   return renderTable(
     style,
-    [
-      { title: 'Quote', align: 'right' },
-      { title: 'Symbol' },
-      { title: 'Side' },
-      { title: 'Requested', align: 'right' },
-      { title: 'Filled', align: 'right' },
-      { title: 'Total', align: 'right' },
-      { title: 'Client' },
-      { title: 'Expires' },
-      { title: 'Status' },
-      { title: 'Trade', align: 'right' },
-    ],
+    [...executionColumns('Quote'), { title: 'Expires' }, { title: 'Status' }, { title: 'Trade', align: 'right' }],
     entries.map((entry) => [
-      String(entry.quote.quoteId),
-      entry.quote.symbol,
-      style.theme.side(entry.quote.side),
-      String(entry.quote.requested),
-      String(entry.quote.filled),
-      entry.quote.total,
-      entry.quote.client ?? '',
+      ...executionCells(style, entry.quote.quoteId, entry.quote),
       entry.quote.expiresAt,
       statusWord(style, entry),
       entry.trade === null ? '' : String(entry.trade.tradeId),

@@ -87,6 +87,28 @@ function averageLine(execution: { total: string; filled: number }): string[] {
   return average === null ? [] : [`Average price: ${average}`];
 }
 
+/** The columns a row of executions (trades, stored quotes) starts with: its id under `id`, what was asked, what it came to, for whom. */
+export function executionColumns(id: string): Column[] {
+  return [
+    { title: id, align: 'right' },
+    { title: 'Symbol' },
+    { title: 'Side' },
+    { title: 'Requested', align: 'right' },
+    { title: 'Filled', align: 'right' },
+    { title: 'Total', align: 'right' },
+    { title: 'Client' },
+  ];
+}
+
+/** The cells under `executionColumns`. */
+export function executionCells(
+  style: TextStyle,
+  id: number,
+  execution: Pick<Execution, 'symbol' | 'side' | 'requested' | 'filled' | 'total'> & { client: string | null },
+): string[] {
+  return [String(id), execution.symbol, style.theme.side(execution.side), String(execution.requested), String(execution.filled), execution.total, execution.client ?? ''];
+}
+
 export async function executionText(style: TextStyle, title: string, execution: Execution): Promise<string> {
   const lines = [title];
   if (execution.fills.length > 0) {

@@ -24,6 +24,20 @@ const DOCUMENT_BOOK = [
   addCommand({ orderId: 4, symbol: 'JPM', side: 'Buy', amount: 10, price: '21' }),
 ];
 
+/** JPM Buy 22 on that book, as priced, quoted and traded: #1's 20 @ 20, then 2 of #4 @ 21. */
+const JPM_BUY_22 = {
+  symbol: 'JPM',
+  side: 'Buy',
+  requested: 22,
+  filled: 22,
+  total: '442',
+  partial: false,
+  fills: [
+    { orderId: 1, amount: 20, price: '20' },
+    { orderId: 4, amount: 2, price: '21' },
+  ],
+};
+
 async function refusal(promise: Promise<unknown>): Promise<OmsError> {
   const error = await promise.then(
     () => undefined,
@@ -74,32 +88,12 @@ describe.each(CONTRACT_STORES)('store contract: $name', (entry) => {
       const view = await store.read();
       expect(view.price('JPM', 'Buy', 20, false).total).toBe('400');
       expect(view.price('JPM', 'Buy', 10, false).total).toBe('200');
-      expect(view.price('JPM', 'Buy', 22, false)).toEqual({
-        symbol: 'JPM',
-        side: 'Buy',
-        requested: 22,
-        filled: 22,
-        total: '442',
-        partial: false,
-        fills: [
-          { orderId: 1, amount: 20, price: '20' },
-          { orderId: 4, amount: 2, price: '21' },
-        ],
-      });
+      expect(view.price('JPM', 'Buy', 22, false)).toEqual(JPM_BUY_22);
 
       now += 1000;
       const quoted = await run(store, quoteCommand({ symbol: 'JPM', side: 'Buy', amount: 22, client: 'acme', ttl: 60 }), 'q-1');
       expect(mutationJson(quoted)).toEqual({
-        symbol: 'JPM',
-        side: 'Buy',
-        requested: 22,
-        filled: 22,
-        total: '442',
-        partial: false,
-        fills: [
-          { orderId: 1, amount: 20, price: '20' },
-          { orderId: 4, amount: 2, price: '21' },
-        ],
+        ...JPM_BUY_22,
         quoteId: 1,
         opId: 'q-1',
         client: 'acme',
@@ -115,16 +109,7 @@ describe.each(CONTRACT_STORES)('store contract: $name', (entry) => {
         replayed: false,
         trade: {
           tradeId: 1,
-          symbol: 'JPM',
-          side: 'Buy',
-          requested: 22,
-          filled: 22,
-          total: '442',
-          partial: false,
-          fills: [
-            { orderId: 1, amount: 20, price: '20' },
-            { orderId: 4, amount: 2, price: '21' },
-          ],
+          ...JPM_BUY_22,
           client: 'acme',
           quoteId: 1,
           opId: 'quote:1',

@@ -113,7 +113,8 @@ describe.concurrent('the requirement document through the binary (SPEC §1)', ()
     expect(again.result.stderr).toMatch(/already/);
     const againText = await oms(['init', '--convention', 'document'], { state });
     expect(againText.exitCode).toBe(0);
-    expect(againText.stdout).toContain('already uses convention document');
+    expect(againText.stdout).toContain('document convention: a Buy request walks the Buy side');
+    expect(againText.stderr).toContain('already exists with convention document; nothing changed');
 
     const other = await omsJson(['init', '--convention', 'market'], { state });
     expect(other.result.exitCode).toBe(2);

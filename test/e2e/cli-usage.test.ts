@@ -72,12 +72,27 @@ describe.concurrent('init', () => {
     const before = stateFiles(state);
     const [plain, json] = await Promise.all([oms(['init'], { state }), omsJson(['init'], { state })]);
     expect(plain.exitCode, String(plain.stderr)).toBe(0);
-    expect(plain.stdout).toContain('already uses convention market');
+    expect(plain.stdout).toContain('market convention: a Buy request walks the Sell side');
     expect(json.result.exitCode).toBe(0);
     expect(json.json).toMatchObject({ created: false, convention: 'market' });
     expect(stateFiles(state)).toEqual(before);
     // A convention named that differs is still refused.
     expect((await omsJson(['init', '--convention', 'document'], { state })).result.exitCode).toBe(2);
+  });
+});
+
+describe('init on an existing state, as a person sees it', () => {
+  // stdout and stderr end up on one terminal: that the state already exists is
+  // said once (the notice), not once more as the result.
+  it.each([[[]], [['--convention', 'market']]])('init %j: "already" once, the convention on stdout, exit 0', async (args: string[]) => {
+    const { state } = fresh();
+    await ok(state, ['init', '--convention', 'market']);
+    const again = await oms(['init', ...args], { state });
+    const seen = `stdout: ${String(again.stdout)}\nstderr: ${String(again.stderr)}`;
+    expect(again.exitCode, seen).toBe(0);
+    expect(seen.match(/already/g), seen).toHaveLength(1);
+    expect(String(again.stderr), seen).toContain('already exists with convention market; nothing changed');
+    expect(String(again.stdout), seen).toContain('market convention: a Buy request walks the Sell side');
   });
 });
 

@@ -1,5 +1,6 @@
 // Spawning the real built `oms` on temp state files, for end-to-end tests.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,16 @@ export const PACE = startPace();
  * told to wait for a lock needs its --lock-timeout on top.
  */
 export const COMMAND_GUARD_MS = PACE.commands(30);
+
+/** True when tmux runs here: the tests that drive a real terminal need it. */
+export function tmuxAvailable(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface TempState {
   dir: string;

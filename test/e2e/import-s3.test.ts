@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadEndpoint, startS3, type TestS3 } from '../objectstore/s3-server.js';
 import { measurePace } from '../pace.js';
-import { OMS, ROOT, oms, omsJson, stateFiles, useTempStates } from './helpers.js';
+import { OMS, ROOT, oms, omsJson, stateFiles, useTempStates, tmuxAvailable } from './helpers.js';
 
 const FIXTURES = path.join(ROOT, 'fixtures/import');
 const BUCKET = 'oms-test';
@@ -44,15 +44,6 @@ function rowsCsv(rows: number): string {
   const lines = ['order_id,symbol,side,amount,price'];
   for (let id = 1; id <= rows; id++) lines.push(`${id},SYM${id % 50},${id % 2 ? 'Buy' : 'Sell'},${(id % 90) + 1},${id % 2 ? 100 - (id % 40) : 200 + (id % 40)}`);
   return `${lines.join('\n')}\n`;
-}
-
-function tmuxAvailable(): boolean {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('oms import s3://', () => {

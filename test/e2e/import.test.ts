@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { COMMAND_GUARD_MS, OMS, ROOT, oms, omsJson, stateFiles, tempState, until, type TempState } from './helpers.js';
+import { COMMAND_GUARD_MS, OMS, ROOT, oms, omsJson, stateFiles, tempState, until, type TempState, tmuxAvailable } from './helpers.js';
 
 const FIXTURES = path.join(ROOT, 'fixtures/import');
 const fixture = (name: string): string => path.join(FIXTURES, name);
@@ -33,15 +33,6 @@ async function ok(state: string, args: string[], input?: string): Promise<any> {
 }
 
 const withoutTimes = (orders: { acceptedAt?: string }[]): unknown[] => orders.map(({ acceptedAt: _acceptedAt, ...order }) => order);
-
-function tmuxAvailable(): boolean {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A shell command in a tmux window of its own server: a real terminal for stderr. */
 function inTerminal(command: string): { screen(): string; close(): void } {

@@ -5,16 +5,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMMAND_GUARD_MS, OMS, oms, omsJson, stateFiles, tempState, type TempState } from './helpers.js';
-
-function tmuxAvailable(): boolean {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { COMMAND_GUARD_MS, OMS, oms, omsJson, stateFiles, tempState, type TempState, tmuxAvailable } from './helpers.js';
 
 const HAS_TMUX = tmuxAvailable();
 if (!HAS_TMUX) console.warn('tmux is not installed: the interactive pseudo-terminal tests are skipped (.ci/run installs it with apt-get)');

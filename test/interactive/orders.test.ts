@@ -1,21 +1,16 @@
 // Prompt mode's add, modify and remove, typed as a person would, against a
 // real state: the inline messages of the field rules, and what was committed.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { removeCommand } from '../../src/core/commands.js';
 import { tempState, type TempState } from '../e2e/helpers.js';
 import { FakeTerminal, KEY } from './harness.js';
-import { commit, liveOrders, seed } from './state.js';
+import { useSeededSessions } from './sessions.js';
+import { commit, liveOrders } from './state.js';
 
 let tmp: TempState;
 let term: FakeTerminal;
-
-beforeEach(async () => {
-  tmp = tempState();
-  await seed(tmp.state);
-  term = new FakeTerminal();
-});
-afterEach(() => tmp.cleanup());
+useSeededSessions((session) => ({ tmp, term } = session));
 
 describe('add', () => {
   it('checks every answer as typed with the field rules, then commits the order', async () => {

@@ -2,20 +2,16 @@
 // results go, leaving with Esc / Ctrl-C / Ctrl-D / a signal, and refusing
 // where nobody can answer.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { exitCodeOf, toOmsError } from '../../src/app/errors.js';
 import { stateFiles, tempState, type TempState } from '../e2e/helpers.js';
 import { FakeTerminal, KEY, type TerminalOptions } from './harness.js';
+import { useSeededSessions } from './sessions.js';
 import { seed } from './state.js';
 
 let tmp: TempState;
-
-beforeEach(async () => {
-  tmp = tempState();
-  await seed(tmp.state);
-});
-afterEach(() => tmp.cleanup());
+useSeededSessions((session) => ({ tmp } = session));
 
 async function failure(done: Promise<unknown>, term: FakeTerminal): Promise<ReturnType<typeof toOmsError>> {
   const outcome = await term.ended(done.then(() => undefined, (error: unknown) => error));

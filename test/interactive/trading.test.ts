@@ -2,21 +2,16 @@
 // quote, shown, confirmed and then executed, so a book that moved in between
 // is refused cleanly and nothing trades.
 
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { addCommand } from '../../src/core/commands.js';
-import { tempState, type TempState } from '../e2e/helpers.js';
+import type { TempState } from '../e2e/helpers.js';
 import { FakeTerminal, KEY } from './harness.js';
-import { commit, liveOrders, quotes, seed, trades } from './state.js';
+import { storeAQuote, useSeededSessions } from './sessions.js';
+import { commit, liveOrders, quotes, trades } from './state.js';
 
 let tmp: TempState;
 let term: FakeTerminal;
-
-beforeEach(async () => {
-  tmp = tempState();
-  await seed(tmp.state);
-  term = new FakeTerminal();
-});
-afterEach(() => tmp.cleanup());
+useSeededSessions((session) => ({ tmp, term } = session));
 
 /** Menu → trade → JPM, Buy, amount, no client. */
 async function askTrade(amount: string): Promise<void> {
@@ -30,24 +25,7 @@ async function askTrade(amount: string): Promise<void> {
 
 describe('quote', () => {
   it('stores a quote with its client and time to live, and shows the fills and total', async () => {
-    const { done } = await term.start({ state: tmp.state });
-    await term.menu('quote');
-    await term.choose('Symbol to quote', 'jp', 'JPM');
-    await term.waitFor('Side');
-    term.press(KEY.enter);
-    await term.answer('Amount', '22');
-    await term.answer('Client', 'acme');
-    await term.answer('Seconds the quote stays tradable (60)', '0');
-    await term.waitFor('ttl: "0" must be greater than zero');
-    term.press(KEY.ctrlU, '300', KEY.enter);
-    await term.waitFor('Quote 1 for "acme": JPM Buy 22');
-    await term.waitFor('Total: 442 for 22');
-    await term.waitFor('oms trade --quote 1');
-    await term.menu('quit');
-    await term.ended(done);
-
-    expect(await quotes(tmp.state)).toBe(1);
-    expect(await trades(tmp.state)).toEqual([]);
+    await storeAQuote(tmp.state, term);
     expect(term.stdout.text).toMatch(/20 +│ +20 +│ +1 +│ +400/);
   });
 });

@@ -4,29 +4,17 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { oms, tempState, type TempState } from '../e2e/helpers.js';
-import { call, startServer, stopServer, type RunningServer } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { oms } from '../e2e/helpers.js';
+import { call, useServers } from './helpers.js';
 
-const states: TempState[] = [];
-let server: RunningServer | undefined;
-afterEach(async () => {
-  await stopServer(server);
-  server = undefined;
-  for (const state of states.splice(0)) state.cleanup();
-});
-
-function fresh(): TempState {
-  const state = tempState();
-  states.push(state);
-  return state;
-}
+const { fresh, start } = useServers();
 
 const order = { body: { orderId: 1, symbol: 'JPM', side: 'buy', amount: 1, price: '1' } };
 
 describe('bearer token', () => {
   it('from $OMS_TOKEN: none → 401, wrong → 401, right → 2xx; /healthz open', async () => {
-    server = await startServer(fresh().state, { env: { OMS_TOKEN: 's3cret-token' } });
+    const server = await start(fresh().state, { env: { OMS_TOKEN: 's3cret-token' } });
     const none = await call(server, 'GET', '/orders');
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="oms"');
@@ -44,7 +32,7 @@ describe('bearer token', () => {
     const { dir, state } = fresh();
     const tokenFile = path.join(dir, 'token');
     fs.writeFileSync(tokenFile, 'from-file\n', { mode: 0o600 });
-    server = await startServer(state, { serveArgs: ['--host', '0.0.0.0', '--token-file', tokenFile], env: { OMS_TOKEN: 'from-env' } });
+    const server = await start(state, { serveArgs: ['--host', '0.0.0.0', '--token-file', tokenFile], env: { OMS_TOKEN: 'from-env' } });
     expect((await server.waitForLog((line) => line.msg === 'listening'))['auth']).toBe('bearer');
     const url = { url: server.url.replace('0.0.0.0', '127.0.0.1') };
     expect((await call(url, 'GET', '/orders', { token: 'from-env' })).status).toBe(401);
@@ -80,7 +68,7 @@ describe('refusing to start (exit 2, nothing listening)', () => {
 
   it('a port already in use', async () => {
     const { state } = fresh();
-    server = await startServer(state);
+    const server = await start(state);
     const port = new URL(server.url).port;
     const result = await oms(['--json', 'serve', '--port', port], { state });
     expect(result.exitCode).toBe(2);

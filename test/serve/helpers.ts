@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline';
 import { statePaths } from '../../src/store/paths.js';
-import { COMMAND_GUARD_MS, OMS, ROOT } from '../e2e/helpers.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { COMMAND_GUARD_MS, OMS, ROOT, tempState, type TempState } from '../e2e/helpers.js';
 
 export { until } from '../e2e/helpers.js';
 
@@ -92,6 +93,46 @@ export async function stopServer(server: RunningServer | undefined): Promise<voi
   if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
   server.child.kill('SIGTERM');
   await server.exited;
+}
+
+/**
+ * Temp states and servers for a test file, each test's own: `fresh()` makes a
+ * state, `start()` a server on one; after each test its servers are stopped
+ * (and awaited) and its states removed.
+ */
+export function useServers(): { fresh(): TempState; start(state: string, options?: StartOptions): Promise<RunningServer> } {
+  const states: TempState[] = [];
+  const servers: RunningServer[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await stopServer(server);
+    for (const state of states.splice(0)) state.cleanup();
+  });
+  return {
+    fresh() {
+      const state = tempState();
+      states.push(state);
+      return state;
+    },
+    async start(state, options) {
+      const server = await startServer(state, options);
+      servers.push(server);
+      return server;
+    },
+  };
+}
+
+/** One server on a fresh state for a whole test file: started before its tests, stopped (and the state removed) after them. */
+export function useSharedServer(): { readonly state: TempState; readonly server: RunningServer } {
+  const shared = {} as { state: TempState; server: RunningServer };
+  beforeAll(async () => {
+    shared.state = tempState();
+    shared.server = await startServer(shared.state.state);
+  });
+  afterAll(async () => {
+    await stopServer(shared.server);
+    shared.state.cleanup();
+  });
+  return shared;
 }
 
 export interface Reply {

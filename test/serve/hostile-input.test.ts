@@ -5,24 +5,13 @@
 // line or message raw.
 
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempState, type TempState } from '../e2e/helpers.js';
-import { call, startServer, stopServer, type RunningServer } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { tempState } from '../e2e/helpers.js';
+import { call, startServer, stopServer, useSharedServer } from './helpers.js';
 
 const RAW_CONTROL = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
-let state: TempState;
-let server: RunningServer;
-
-beforeAll(async () => {
-  state = tempState();
-  server = await startServer(state.state);
-});
-
-afterAll(async () => {
-  await stopServer(server);
-  state.cleanup();
-});
+const shared = useSharedServer();
 
 interface RawReply {
   status: number;
@@ -33,7 +22,7 @@ interface RawReply {
 
 /** One request written byte for byte (what fetch would refuse to send), answer read until the server closes. */
 function raw(request: Buffer | string): Promise<RawReply> {
-  const { hostname, port } = new URL(server.url);
+  const { hostname, port } = new URL(shared.server.url);
   return new Promise((resolve, reject) => {
     // Written without a half-close: Node drops a request whose client sent FIN before the answer was ready.
     const socket = net.connect(Number(port), hostname, () => socket.write(request));
@@ -70,12 +59,12 @@ function expectShape(reply: { status: number; json: any }, status: number, code 
 describe('reserved and odd Idempotency-Keys', () => {
   it('quote:, import: and generated-shape keys are 400 and record nothing', async () => {
     for (const key of ['quote:1', 'import:x.csv:AAAAAAAAAAAAAAAA:1', 'op-lz3abc-0123456789ab0']) {
-      const reply = await call(server, 'POST', '/quotes', { body: { symbol: 'JPM', side: 'buy', amount: 1, partial: true }, key });
+      const reply = await call(shared.server, 'POST', '/quotes', { body: { symbol: 'JPM', side: 'buy', amount: 1, partial: true }, key });
       expectShape(reply, 400);
       expect(reply.json.error).toMatchObject({ field: 'Idempotency-Key' });
       expect(reply.json.error.message).toMatch(/reserved/);
     }
-    expect((await call(server, 'GET', '/history')).json.operations).toEqual([]);
+    expect((await call(shared.server, 'GET', '/history')).json.operations).toEqual([]);
   });
 
   it('a key given twice is 400, not the two joined into a third', async () => {
@@ -109,36 +98,36 @@ describe('JSON numbers are never rounded', () => {
       ['{"orderId":1e400,"symbol":"R","side":"buy","amount":1,"price":"1"}', 'orderId'],
       ['{"orderId":-0,"symbol":"R","side":"buy","amount":1,"price":"1"}', 'orderId'],
     ] as const) {
-      const reply = await call(server, 'POST', '/orders', { rawBody: body });
+      const reply = await call(shared.server, 'POST', '/orders', { rawBody: body });
       expectShape(reply, 400);
       expect(reply.json.error.field).toBe(field);
     }
-    expect((await call(server, 'GET', '/orders?symbol=R')).json.orders).toEqual([]);
+    expect((await call(shared.server, 'GET', '/orders?symbol=R')).json.orders).toEqual([]);
   });
 
   it('duplicate keys are 400; __proto__ is an unknown field; a BOM is skipped; deep nesting is 400', async () => {
-    expectShape(await call(server, 'POST', '/orders', { rawBody: '{"orderId":2,"symbol":"R","side":"buy","amount":1,"amount":99,"price":"1"}' }), 400);
-    const proto = await call(server, 'POST', '/orders', { rawBody: '{"orderId":2,"symbol":"R","side":"buy","amount":1,"price":"1","__proto__":{"x":1}}' });
+    expectShape(await call(shared.server, 'POST', '/orders', { rawBody: '{"orderId":2,"symbol":"R","side":"buy","amount":1,"amount":99,"price":"1"}' }), 400);
+    const proto = await call(shared.server, 'POST', '/orders', { rawBody: '{"orderId":2,"symbol":"R","side":"buy","amount":1,"price":"1","__proto__":{"x":1}}' });
     expectShape(proto, 400);
     expect(proto.json.error.field).toBe('__proto__');
-    expectShape(await call(server, 'POST', '/orders', { rawBody: `{"source":${'['.repeat(5000)}${']'.repeat(5000)}}` }), 400);
+    expectShape(await call(shared.server, 'POST', '/orders', { rawBody: `{"source":${'['.repeat(5000)}${']'.repeat(5000)}}` }), 400);
     const bom = await raw(post('/orders', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"orderId":3,"symbol":"BOM","side":"buy","amount":1,"price":"1"}')])));
     expect(bom.status).toBe(201);
   });
 
   it('a lone surrogate in source or client is 400; a body that is not UTF-8 is 400', async () => {
-    expectShape(await call(server, 'POST', '/orders', { rawBody: '{"orderId":4,"symbol":"R","side":"buy","amount":1,"price":"1","source":"a\\ud800b"}' }), 400);
-    expectShape(await call(server, 'POST', '/quotes', { rawBody: '{"symbol":"R","side":"buy","amount":1,"client":"\\udfff","partial":true}' }), 400);
+    expectShape(await call(shared.server, 'POST', '/orders', { rawBody: '{"orderId":4,"symbol":"R","side":"buy","amount":1,"price":"1","source":"a\\ud800b"}' }), 400);
+    expectShape(await call(shared.server, 'POST', '/quotes', { rawBody: '{"symbol":"R","side":"buy","amount":1,"client":"\\udfff","partial":true}' }), 400);
     expectShape(await raw(post('/orders', Buffer.from('{"orderId":4,"symbol":"R","side":"buy","amount":1,"price":"1","source":"caf\xe9"}', 'latin1'))), 400);
   });
 });
 
 describe('every error has our shape', () => {
   it('415 for text/plain and for unknown media types', async () => {
-    const text = await call(server, 'POST', '/orders', { rawBody: '{"orderId":5}', headers: { 'content-type': 'text/plain' } });
+    const text = await call(shared.server, 'POST', '/orders', { rawBody: '{"orderId":5}', headers: { 'content-type': 'text/plain' } });
     expectShape(text, 415);
-    expectShape(await call(server, 'POST', '/orders', { rawBody: 'x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
-    expectShape(await call(server, 'POST', '/orders', { rawBody: '{}', headers: { 'content-type': 'application/json; charset=iso-8859-1' } }), 415);
+    expectShape(await call(shared.server, 'POST', '/orders', { rawBody: 'x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
+    expectShape(await call(shared.server, 'POST', '/orders', { rawBody: '{}', headers: { 'content-type': 'application/json; charset=iso-8859-1' } }), 415);
   });
 
   it('431 for oversized headers and for a huge URL, raised by Node before fastify', async () => {
@@ -150,25 +139,25 @@ describe('every error has our shape', () => {
 
   it('400 for a request Node cannot parse, 413 for a large body, 400 for bad JSON', async () => {
     expectShape(await raw('GARBAGE\r\n\r\n'), 400);
-    expectShape(await call(server, 'POST', '/orders', { rawBody: `{"source":"${'x'.repeat(70_000)}"}` }), 413);
-    expectShape(await call(server, 'POST', '/orders', { rawBody: '{"orderId":' }), 400);
+    expectShape(await call(shared.server, 'POST', '/orders', { rawBody: `{"source":"${'x'.repeat(70_000)}"}` }), 413);
+    expectShape(await call(shared.server, 'POST', '/orders', { rawBody: '{"orderId":' }), 400);
   });
 
   it('query keys such as __proto__ and constructor are unknown fields, and pollute nothing', async () => {
     for (const query of ['__proto__=x', 'constructor=x', '__proto__[polluted]=1', 'toString=1']) {
-      const reply = await call(server, 'GET', `/orders?${query}`);
+      const reply = await call(shared.server, 'GET', `/orders?${query}`);
       expectShape(reply, 400);
       expect(reply.json.error.message).toMatch(/unknown field/);
     }
-    expect((await call(server, 'GET', '/orders')).status).toBe(200);
+    expect((await call(shared.server, 'GET', '/orders')).status).toBe(200);
   });
 
   it('404 for an unknown route, 405 with Allow for a known route and another method', async () => {
-    expectShape(await call(server, 'GET', '/nowhere'), 404);
-    const put = await call(server, 'PUT', '/orders', { body: {} });
+    expectShape(await call(shared.server, 'GET', '/nowhere'), 404);
+    const put = await call(shared.server, 'PUT', '/orders', { body: {} });
     expectShape(put, 405);
     expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
-    const patch = await call(server, 'PATCH', '/books/JPM', { body: {} });
+    const patch = await call(shared.server, 'PATCH', '/books/JPM', { body: {} });
     expectShape(patch, 405);
     expect(patch.headers.get('allow')).toBe('GET, HEAD');
   });
@@ -179,14 +168,14 @@ describe('hostile text in URLs reaches no message or log line raw', () => {
     const path = Buffer.from('/no\x85where\x7f\x1b', 'latin1');
     const reply = await raw(Buffer.concat([Buffer.from('GET ', 'latin1'), path, Buffer.from(' HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'latin1')]));
     if (reply.status !== 400) expectShape(reply, 404);
-    expectShape(await call(server, 'GET', '/orders/%E2%80%AEtxt'), 400);
-    expectShape(await call(server, 'GET', '/price?symbol=%C2%85&side=buy&amount=1'), 400);
-    expectShape(await call(server, 'POST', '/orders', { rawBody: '{"orderId":6,"symbol":"R","side":"buy","amount":1,"price":"1","\u0085\u202e":1}' }), 400);
+    expectShape(await call(shared.server, 'GET', '/orders/%E2%80%AEtxt'), 400);
+    expectShape(await call(shared.server, 'GET', '/price?symbol=%C2%85&side=buy&amount=1'), 400);
+    expectShape(await call(shared.server, 'POST', '/orders', { rawBody: '{"orderId":6,"symbol":"R","side":"buy","amount":1,"price":"1","\u0085\u202e":1}' }), 400);
   });
 
   it('the log lines, read raw once the server has stopped', async () => {
-    await stopServer(server);
-    const { stderr } = await server.exited;
+    await stopServer(shared.server);
+    const { stderr } = await shared.server.exited;
     expect(stderr).toContain('"status":404');
     for (const line of stderr.split('\n')) expect(line).not.toMatch(RAW_CONTROL);
   });

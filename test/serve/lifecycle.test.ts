@@ -4,29 +4,12 @@
 // Idempotency-Key, applies each request exactly once.
 
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { statePaths } from '../../src/store/paths.js';
-import { omsJson, tempState, type TempState } from '../e2e/helpers.js';
-import { call, holdLock, metric, PATIENT_LOCK, startServer, stopServer, until, type RunningServer } from './helpers.js';
+import { omsJson } from '../e2e/helpers.js';
+import { call, holdLock, metric, PATIENT_LOCK, until, useServers } from './helpers.js';
 
-const states: TempState[] = [];
-const servers: RunningServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await stopServer(server);
-  for (const state of states.splice(0)) state.cleanup();
-});
-
-async function start(state: string, options?: Parameters<typeof startServer>[1]): Promise<RunningServer> {
-  const server = await startServer(state, options);
-  servers.push(server);
-  return server;
-}
-
-function fresh(): TempState {
-  const state = tempState();
-  states.push(state);
-  return state;
-}
+const { fresh, start } = useServers();
 
 describe('graceful stop', () => {
   it('SIGTERM with requests in flight: each gets its answer, the lock is released, exit 0', async () => {

@@ -6,28 +6,10 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempState, type TempState } from '../e2e/helpers.js';
-import { call, startServer, stopServer, type RunningServer } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { call, useServers, type RunningServer } from './helpers.js';
 
-const states: TempState[] = [];
-const servers: RunningServer[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await stopServer(server);
-  for (const state of states.splice(0)) state.cleanup();
-});
-
-async function start(state: string, options?: Parameters<typeof startServer>[1]): Promise<RunningServer> {
-  const server = await startServer(state, options);
-  servers.push(server);
-  return server;
-}
-
-function fresh(): TempState {
-  const state = tempState();
-  states.push(state);
-  return state;
-}
+const { fresh, start } = useServers();
 
 const order = (orderId: number, symbol = 'RDY') => ({ body: { orderId, symbol, side: 'sell', amount: 10, price: '5' }, key: `add-${orderId}` });
 

@@ -7,35 +7,33 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Oms } from '../../src/app/oms.js';
 import { buildApp } from '../../src/serve/app.js';
 import { createLogger } from '../../src/serve/server.js';
 import { openStore } from '../../src/store/open.js';
 import type { StateStore } from '../../src/store/store.js';
-import { tempState, type TempState } from '../e2e/helpers.js';
-import { call, holdLock, startServer, stopServer, type RunningServer } from './helpers.js';
+import { call, holdLock, useServers, type RunningServer } from './helpers.js';
 
-const states: TempState[] = [];
-let server: RunningServer | undefined;
-afterEach(async () => {
-  await stopServer(server);
-  server = undefined;
-  for (const state of states.splice(0)) state.cleanup();
-});
-
-function fresh(): TempState {
-  const state = tempState();
-  states.push(state);
-  return state;
-}
+const { fresh, start } = useServers();
 
 const order = (orderId: number) => ({ body: { orderId, symbol: 'ABC', side: 'buy', amount: 1, price: '1' } });
+
+/** A server that added one order, then lost its state's directory: its writes cannot be made until it is back. */
+async function serverThatLosesItsDirectory(): Promise<{ server: RunningServer; sub: string }> {
+  const { dir } = fresh();
+  const sub = path.join(dir, 'sub');
+  fs.mkdirSync(sub);
+  const server = await start(path.join(sub, 'state.json'));
+  expect((await call(server, 'POST', '/orders', order(1))).status).toBe(201);
+  fs.rmSync(sub, { recursive: true });
+  return { server, sub };
+}
 
 describe('503', () => {
   it('STATE_LOCKED past --lock-timeout, with Retry-After and the holder; reads and /healthz still answer', async () => {
     const { state } = fresh();
-    server = await startServer(state, { globalArgs: ['--lock-timeout', '0.3'] });
+    const server = await start(state, { globalArgs: ['--lock-timeout', '0.3'] });
     expect((await call(server, 'POST', '/orders', order(1))).status).toBe(201);
     const release = holdLock(state);
     try {
@@ -52,13 +50,7 @@ describe('503', () => {
   });
 
   it('STATE_IO when the state cannot be written, with Retry-After; /healthz 503', async () => {
-    const { dir } = fresh();
-    const sub = path.join(dir, 'sub');
-    fs.mkdirSync(sub);
-    server = await startServer(path.join(sub, 'state.json'));
-    expect((await call(server, 'POST', '/orders', order(1))).status).toBe(201);
-    fs.rmSync(sub, { recursive: true });
-
+    const { server } = await serverThatLosesItsDirectory();
     const failed = await call(server, 'POST', '/orders', order(2));
     expect(failed.status).toBe(503);
     expect(failed.headers.get('retry-after')).toBe('5');
@@ -66,18 +58,8 @@ describe('503', () => {
     expect((await call(server, 'GET', '/healthz')).status).toBe(503);
   });
 
-  // Fails today because of a store bug (reported): FileStore.load() calls
-  // lowdb's LowSync.read(), which keeps the previous data when the snapshot
-  // file is gone, so a store that once read a state reports the vanished
-  // state as STATE_CORRUPT ("journal is missing") forever instead of
-  // starting a new one. Flip to it() once src/store/file-store.ts is fixed.
   it('recovers once the state can be written again: the next write succeeds and /healthz is 200', async () => {
-    const { dir } = fresh();
-    const sub = path.join(dir, 'sub');
-    fs.mkdirSync(sub);
-    server = await startServer(path.join(sub, 'state.json'));
-    expect((await call(server, 'POST', '/orders', order(1))).status).toBe(201);
-    fs.rmSync(sub, { recursive: true });
+    const { server, sub } = await serverThatLosesItsDirectory();
     expect((await call(server, 'POST', '/orders', order(2))).json.error.code).toBe('STATE_IO');
     expect((await call(server, 'GET', '/healthz')).json.error.code).toBe('STATE_IO');
 

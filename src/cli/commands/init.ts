@@ -18,9 +18,12 @@ export async function runInit(options: InitOptions, ctx: CliContext): Promise<Co
   const state = app.location;
   return {
     json: { state, ...result },
+    // A state that already existed was named by the store's notice on stderr
+    // ("... already exists with convention X; nothing changed"): the result
+    // does not say it again, it only states the convention's rule.
     text: () =>
       result.created
         ? `Created ${state} (convention ${convention})\n${conventionRule(convention)}; ${otherConventionHint(convention)}`
-        : `${state} already uses convention ${convention} (${conventionRule(convention)})`,
+        : conventionRule(convention),
   };
 }

@@ -6,10 +6,10 @@
 // disk; a one-shot command has nothing else to do meanwhile, and reads
 // directly, which is cheaper (an import looks up a million keys).
 
-
 import { hasKey, type Archive, type Facts, type OperationRecord } from '../../core/ledger.js';
 import { corrupt, scanCommitted } from '../journal.js';
 import { IndexDamage } from '../key-index.js';
+import { readLater, readNow, STOPPED, type ReadSteps } from '../reads.js';
 import type { FileContext, Loaded } from './context.js';
 import { addKeys, type FileState } from './open.js';
 
@@ -55,73 +55,35 @@ export class FileArchive implements Archive {
     for (;;) {
       const loaded = this.state.current;
       if (!loaded) return undefined;
-      const steps = lookup(this.ctx, loaded, key);
-      let step = steps.next();
-      while (!step.done) {
-        const request = step.value;
-        let answer: number[] | string;
-        try {
-          if (request.kind === 'index') {
-            answer = [];
-            await loaded.index?.candidatesAsync(key, answer);
-          } else {
-            answer = await loaded.lines.atAsync(request.offset, loaded.end);
-          }
-        } catch (error) {
-          if (loaded.closed) break;
-          step = steps.throw(error);
-          continue;
-        }
-        // The state was reloaded while this waited: look again in the new one.
-        if (loaded.closed) break;
-        step = steps.next(answer);
-      }
-      if (step.done && step.value !== RETRY) return step.value;
+      // STOPPED: the state was reloaded while this waited; look again in the new one.
+      const found = await readLater(lookup(this.ctx, loaded, key), () => loaded.closed);
+      if (found !== RETRY && found !== STOPPED) return found;
     }
   }
 
   private findNow(loaded: Loaded, key: string): OperationRecord | undefined {
     for (;;) {
-      const steps = lookup(this.ctx, loaded, key);
-      let step = steps.next();
-      while (!step.done) {
-        const request = step.value;
-        let answer: number[] | string;
-        try {
-          if (request.kind === 'index') {
-            answer = [];
-            loaded.index?.candidates(key, answer);
-          } else {
-            answer = loaded.lines.at(request.offset, loaded.end);
-          }
-        } catch (error) {
-          step = steps.throw(error);
-          continue;
-        }
-        step = steps.next(answer);
-      }
-      if (step.value !== RETRY) return step.value;
+      const found = readNow(lookup(this.ctx, loaded, key));
+      if (found !== RETRY) return found;
     }
   }
 }
 
 const RETRY = Symbol('retry');
 
-type Request = { kind: 'index' } | { kind: 'line'; offset: number };
-
 /**
- * One key's lookup as steps, so the blocking and the non-blocking reader
- * share it: it yields what it needs read (the index's candidates for the key,
- * or the journal line at an offset) and is given the answer back. RETRY: the
- * index was found damaged and abandoned; look again.
+ * One key's lookup as read steps (see `reads`), so the blocking and the
+ * non-blocking reader share it: the index's candidates for the key, then the
+ * journal line at each. RETRY: the index was found damaged and abandoned;
+ * look again.
  */
-function* lookup(ctx: FileContext, loaded: Loaded, key: string): Generator<Request, OperationRecord | undefined | typeof RETRY, number[] | string> {
+function* lookup(ctx: FileContext, loaded: Loaded, key: string): ReadSteps<OperationRecord | undefined | typeof RETRY> {
   const offsets: number[] = [];
   loaded.tail.candidates(key, offsets);
   const fromTail = offsets.length;
   if (loaded.index) {
     try {
-      offsets.push(...((yield { kind: 'index' }) as number[]));
+      yield* loaded.index.probe(key, offsets);
     } catch (error) {
       if (!(error instanceof IndexDamage)) throw error;
       abandonIndex(ctx, loaded, error.message);
@@ -138,7 +100,7 @@ function* lookup(ctx: FileContext, loaded: Loaded, key: string): Generator<Reque
     }
     // A line of the write in progress may still be in the writer's buffer.
     if (loaded.writer && offset >= loaded.writer.flushed) loaded.writer.flush();
-    const text = (yield { kind: 'line', offset }) as string;
+    const text = yield* loaded.lines.line(offset, loaded.end);
     let record: OperationRecord;
     try {
       record = JSON.parse(text) as OperationRecord;

@@ -13,7 +13,7 @@ import { ioError, replaceFile } from '../durable.js';
 import { encodeHeader, encodeRecord, readHeader, scanJournal, type JournalHeader } from '../journal.js';
 import { WriterLock } from '../lock.js';
 import { statePaths } from '../paths.js';
-import type { StateDump } from '../postgres/copy.js';
+import { replayDump, type StateDump } from '../replay.js';
 import { openSnapshot, snapshotOf, SNAPSHOT_SCHEMA } from '../snapshot.js';
 import { emptyLedger } from './open.js';
 
@@ -76,17 +76,7 @@ export async function loadFile(location: string, dump: StateDump, options: { wai
     const header: JournalHeader = { oms: 'journal', schema: 1, id, convention: dump.convention, createdAt: dump.createdAt, baseSeq: 0 };
     const headerText = encodeHeader(header);
     const lines = [headerText];
-    for await (const source of dump.records) {
-      const record: OperationRecord = { ...source, seq: ledger.counters.seq + 1 };
-      try {
-        ledger.apply(record);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new OmsError('STATE_CORRUPT', `operation ${source.seq} (${source.op}) of the source does not apply to the state before it (${reason}); nothing was copied`);
-      }
-      ledger.counters.seq = record.seq;
-      lines.push(encodeRecord(record, false));
-    }
+    for await (const { record } of replayDump(dump, ledger)) lines.push(encodeRecord(record, false));
     replaceFile(paths.journal, lines, 0o600);
     const snapshot = openSnapshot(paths.snapshot, () => 0o600);
     snapshot.db.data = snapshotOf(emptyLedger(dump.convention), {

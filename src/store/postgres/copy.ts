@@ -8,22 +8,14 @@
 import pg from 'pg';
 import { OmsError } from '../../core/errors.js';
 import { Ledger, type OperationRecord } from '../../core/ledger.js';
-import type { Convention } from '../../core/types.js';
+import { replayDump, type StateDump } from '../replay.js';
 import { databaseError } from './errors.js';
 import { parseLocation, quoted } from './location.js';
 import { applicationName, BEGIN_WRITE, takeWriterLock } from './lock.js';
 import { newOpId } from './memory.js';
 import { migrate, schemaVersion } from './migrations.js';
-import { Projection, type OrderBefore } from './projection.js';
+import { Projection } from './projection.js';
 import { operationsAfter, readStateRow } from './queries.js';
-
-/** A whole state as `oms copy` moves it. */
-export interface StateDump {
-  convention: Convention;
-  createdAt: string;
-  /** Every operation, oldest first. */
-  records: AsyncIterable<OperationRecord>;
-}
 
 const PAGE = 5_000;
 
@@ -87,21 +79,7 @@ export async function loadPostgres(location: string, dump: StateDump): Promise<n
     else await client.query(`insert into ${s}.state (convention, created_at) values ($1, $2)`, [dump.convention, dump.createdAt]);
     const ledger = new Ledger(dump.convention, newOpId);
     const projection = new Projection(where.schema);
-    for await (const source of dump.records) {
-      // Sequence numbers are this state's own: one per operation, from 1.
-      const record: OperationRecord = { ...source, seq: ledger.counters.seq + 1 };
-      let before: OrderBefore | undefined;
-      if (record.cmd.type === 'modify') {
-        const order = ledger.order(record.cmd.orderId);
-        if (order) before = { amount: order.amount, price: order.price };
-      }
-      try {
-        ledger.apply(record);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new OmsError('STATE_CORRUPT', `operation ${source.seq} (${source.op}) of the source does not apply to the state before it (${reason}); nothing was copied`);
-      }
-      ledger.counters.seq = record.seq;
+    for await (const { record, before } of replayDump(dump, ledger)) {
       projection.add(record, null, (orderId) => ledger.order(orderId)?.amount, before);
       if (projection.size >= PAGE) await projection.flush(client, ledger.counters);
     }

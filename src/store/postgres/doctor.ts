@@ -6,11 +6,12 @@
 import pg from 'pg';
 import { OmsError } from '../../core/errors.js';
 import { Ledger } from '../../core/ledger.js';
+import { reasonOf, replayRecord, type OrderBefore } from '../replay.js';
 import { databaseError } from './errors.js';
 import { parseLocation, quoted } from './location.js';
 import { newOpId } from './memory.js';
 import { schemaVersion, SCHEMA_VERSION } from './migrations.js';
-import { Projection, type OrderBefore } from './projection.js';
+import { Projection } from './projection.js';
 import { operationsAfter, readStateRow } from './queries.js';
 
 export interface PostgresFinding {
@@ -126,19 +127,13 @@ async function diagnoseIn(client: pg.ClientBase, schema: string, display: string
         break;
       }
       let before: OrderBefore | undefined;
-      if (record.cmd.type === 'modify') {
-        const order = ledger.order(record.cmd.orderId);
-        if (order) before = { amount: order.amount, price: order.price };
-      }
       try {
-        ledger.apply(record);
+        before = replayRecord(ledger, record);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        findings.push({ severity: 'damage', part: 'operations', message: `operation ${record.seq} (${record.op}) does not apply to the state before it (${reason}); the replay stops there` });
+        findings.push({ severity: 'damage', part: 'operations', message: `operation ${record.seq} (${record.op}) does not apply to the state before it (${reasonOf(error)}); the replay stops there` });
         replayed = false;
         break;
       }
-      ledger.counters.seq = record.seq;
       projection.add(record, null, (orderId) => ledger.order(orderId)?.amount, before);
       seq = record.seq;
     }
