@@ -5,6 +5,7 @@
 
 import { OmsError } from '../core/errors.js';
 import { displayLocation, isDatabaseUrl } from './open.js';
+import { redact } from './postgres/location.js';
 import type { StateDump } from './replay.js';
 
 export interface CopyResult {
@@ -25,10 +26,12 @@ export async function copyState(from: string, to: string, options: { waitTimeout
     dump = (await import('./file/copy.js')).dumpFile(from);
   }
   if (!dump) throw new OmsError('INVALID_ARGUMENT', `from: there is no state at ${displayLocation(from)}`, { field: 'from', value: displayLocation(from) });
+  // A file target's lock shows the command line to waiters: a source URL's password must not be in it.
+  const command = redact(options.command);
   try {
     const operations = isDatabaseUrl(to)
       ? await (await import('./postgres/copy.js')).loadPostgres(to, dump)
-      : await (await import('./file/copy.js')).loadFile(to, dump, options);
+      : await (await import('./file/copy.js')).loadFile(to, dump, { waitTimeoutMs: options.waitTimeoutMs, command });
     return { from: displayLocation(from), to: displayLocation(to), operations, convention: dump.convention };
   } finally {
     await close();

@@ -18,7 +18,9 @@ export function displayLocation(location: string): string {
   return isDatabaseUrl(location) ? redact(location) : location;
 }
 
-export async function openStore(location: string, options: StoreOptions = {}): Promise<StateStore> {
+export async function openStore(location: string, given: StoreOptions = {}): Promise<StateStore> {
+  // The command line is shown to other processes (the lock holder, pg_stat_activity) and may hold a URL with a password.
+  const options = given.command === undefined ? given : { ...given, command: redact(given.command) };
   if (isDatabaseUrl(location)) {
     const { PostgresStore } = await import('./postgres/store.js');
     return new PostgresStore(location, options);

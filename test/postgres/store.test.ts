@@ -3,9 +3,11 @@
 // books loaded on demand, atomic batches, nothing created by a rejection,
 // and failures as STATE_IO / STATE_LOCKED.
 
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addCommand, modifyCommand, quoteCommand, removeCommand, tradeCommand, tradeQuoteCommand } from '../../src/core/commands.js';
+import { openStore } from '../../src/store/open.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
 import type { StoreOptions } from '../../src/store/store.js';
 import { testDatabaseUrl, testStateUrl } from './server.js';
@@ -271,5 +273,40 @@ describe('PostgreSQL store', () => {
     await holding;
     await b.write((tx) => tx.execute(jpm(3, 1, '1')));
     expect((await b.status()).liveOrders).toBe(3);
+  });
+
+  it('a command line that holds a password shows it as *** to other processes and in pg_stat_activity', async () => {
+    const url = await testStateUrl();
+    const withPassword = new URL(url);
+    // Its own password: other test files' processes run beside this one with theirs.
+    const password = `pw${randomBytes(6).toString('hex')}`;
+    withPassword.password = password;
+    const holder = (await openStore(withPassword.toString(), { command: `oms --state ${withPassword} import big.csv` })) as PostgresStore;
+    opened.push(holder);
+    // The lock holder is shown for a state that exists.
+    await open(url).write((tx) => tx.execute(jpm(1, 1, '1')));
+    let release!: () => void;
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holding = holder.write(async (tx) => {
+      await tx.execute(jpm(2, 1, '1'));
+      locked();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await lockTaken;
+    try {
+      const status = await open(url).status();
+      const lock = (status.details?.json as { lock: { command: string } | null }).lock;
+      expect(lock?.command).toContain(':***@');
+      expect(lock?.command).not.toContain(password);
+      const admin = new pg.Client({ connectionString: await testDatabaseUrl() });
+      await admin.connect();
+      const { rows } = await admin.query(`select count(*)::int as n from pg_stat_activity where application_name like $1`, [`%${password}%`]);
+      await admin.end();
+      expect(rows[0].n).toBe(0);
+    } finally {
+      release();
+      await holding;
+    }
   });
 });

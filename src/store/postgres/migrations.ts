@@ -9,9 +9,11 @@
 
 import type pg from 'pg';
 import { OmsError } from '../../core/errors.js';
+import { channelOf } from './commit-watch.js';
 import { quoted } from './location.js';
 
-const MIGRATIONS: ReadonlyArray<(schema: string) => string> = [
+/** Each migration's SQL, given the schema as a quoted identifier and as its plain name. */
+const MIGRATIONS: ReadonlyArray<(s: string, schema: string) => string> = [
   (s) => `
     create table ${s}.state (
       id boolean primary key default true check (id),
@@ -95,6 +97,22 @@ const MIGRATIONS: ReadonlyArray<(schema: string) => string> = [
       trade_id bigint references ${s}.trades
     );
   `,
+  // `oms status` lists every symbol ever traded by a loose index scan (one probe
+  // per symbol, symbols.ts), not by reading every order. In byte order ("C"),
+  // which is how the file store sorts them, whatever the database's collation.
+  (s) => `create index orders_symbol on ${s}.orders (symbol collate "C");`,
+  // Every transaction that adds operations tells listening servers its new seq
+  // (commit-watch.ts): in the database, so no writer, present or future, can forget it.
+  (s, schema) => `
+    create function ${s}.notify_commit() returns trigger language plpgsql as $$
+      begin
+        perform pg_notify('${channelOf(schema)}', new.seq::text);
+        return null;
+      end
+    $$;
+    create trigger notify_commit after update of seq on ${s}.state
+      for each row when (new.seq <> old.seq) execute function ${s}.notify_commit();
+  `,
 ];
 
 /** The schema version this oms writes. */
@@ -132,17 +150,20 @@ export async function schemaVersion(client: pg.ClientBase, schema: string, displ
   return version;
 }
 
-/** Brings the schema up to SCHEMA_VERSION. The caller holds the writer lock inside a transaction. */
-export async function migrate(client: pg.ClientBase, schema: string, display: string): Promise<void> {
+/**
+ * Brings the schema up to `target` (an older version only to make a state as
+ * an older oms left it, for tests). The caller holds the writer lock inside a transaction.
+ */
+export async function migrate(client: pg.ClientBase, schema: string, display: string, target = SCHEMA_VERSION): Promise<void> {
   const s = quoted(schema);
   const version = await schemaVersion(client, schema, display);
-  if (version === SCHEMA_VERSION) return;
+  if (version >= target) return;
   if (version === 0) {
     await client.query(`create schema if not exists ${s}`);
     await client.query(`create table if not exists ${s}.schema_migrations (version integer primary key, applied_at timestamptz not null default now())`);
   }
-  for (let next = version + 1; next <= SCHEMA_VERSION; next++) {
-    await client.query((MIGRATIONS[next - 1] as (schema: string) => string)(s));
+  for (let next = version + 1; next <= target; next++) {
+    await client.query((MIGRATIONS[next - 1] as (s: string, schema: string) => string)(s, schema));
     await client.query(`insert into ${s}.schema_migrations (version) values ($1)`, [next]);
   }
 }

@@ -9,8 +9,10 @@ import pg from 'pg';
 import { OmsError } from '../../core/errors.js';
 import type { Archive, Needs, OperationRecord } from '../../core/ledger.js';
 import type { Convention } from '../../core/types.js';
+import type { CommitWatch } from '../commit-watch.js';
 import type { HistoryQuery, InitResult, QuotesQuery, ReadScope, StoredQuote, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
 import { ledgerView } from '../view.js';
+import { channelOf, CommitListener } from './commit-watch.js';
 import { databaseError } from './errors.js';
 import { parseLocation, type PostgresLocation } from './location.js';
 import { applicationName, BEGIN_WRITE, lockHolder, takeWriterLock, tryLockSql, type LockAttempt } from './lock.js';
@@ -18,11 +20,12 @@ import { KnownKeys } from './known.js';
 import { CATCH_UP_PAGE, Memory } from './memory.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
 import { createStateRow, fetchKeys, operationsAfter, operationsBefore, quotesBefore, readStateRow, stateRowFrom, stateRowSql, type StateRow } from './queries.js';
+import { stateSymbols } from './symbols.js';
 import { PostgresTransaction, type Opened } from './transaction.js';
 
 const HISTORY_PAGE = 500;
 
-export class PostgresStore implements StateStore, Archive {
+export class PostgresStore implements StateStore, Archive, CommitWatch {
   readonly location: string;
   private readonly where: PostgresLocation;
   private readonly pool: pg.Pool;
@@ -31,6 +34,10 @@ export class PostgresStore implements StateStore, Archive {
   private readonly counters = { commits: 0, operations: 0 };
   /** In this process, writes and reads take turns (a read never sees a write half done). */
   private turn: Promise<unknown> = Promise.resolve();
+  private readonly watchers = new Set<() => void>();
+  /** Open while anyone watches commits. */
+  private listening: CommitListener | undefined;
+  private unlistened: Promise<void> = Promise.resolve();
 
   constructor(
     location: string,
@@ -218,9 +225,7 @@ export class PostgresStore implements StateStore, Archive {
       try {
         const version = await schemaVersion(client, this.where.schema, this.location);
         const row = version === 0 ? undefined : await readStateRow(client, this.where.schema);
-        const symbols = row
-          ? (await client.query<{ symbol: string }>(`select distinct symbol from "${this.where.schema}".orders order by symbol`)).rows.map((r) => r.symbol)
-          : [];
+        const symbols = row ? await stateSymbols(client, this.where.schema, version) : [];
         const holder = row ? await lockHolder(client, this.where.schema) : undefined;
         const server = (await client.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '';
         const lockText = holder ? `held by pid ${holder.pid} on ${holder.host} ("${holder.command}") since ${holder.since}` : 'free';
@@ -291,8 +296,10 @@ export class PostgresStore implements StateStore, Archive {
     const schema = this.where.schema;
     if (!this.current) {
       await client.query(BEGIN_WRITE);
-      const lockedAt = await this.lock(client);
-      return { lockedAt, row: (await this.hasTables(client)) ? await readStateRow(client, schema) : undefined };
+      let lockedAt = await this.lock(client);
+      const exists = await this.hasTables(client);
+      if (exists && !this.current) lockedAt = await this.upgrade(client);
+      return { lockedAt, row: exists ? await readStateRow(client, schema) : undefined };
     }
     const results = (await client.query(`${BEGIN_WRITE}; ${tryLockSql(schema)}; ${stateRowSql(schema)}`)) as unknown as pg.QueryResult[];
     // BEGIN_WRITE's statements come first: the lock try and the state row are the last two results.
@@ -300,6 +307,20 @@ export class PostgresStore implements StateStore, Archive {
     const lockedAt = await this.lock(client, attempt);
     // A row read before the lock was had is stale: read it again once it is.
     return { lockedAt, row: attempt.ok ? stateRowFrom(results[results.length - 1]?.rows[0]) : await readStateRow(client, schema) };
+  }
+
+  /**
+   * Brings a schema an older oms wrote up to this one's version and commits
+   * that alone, so that a write that then rolls back (a rejected command, a
+   * dry run) does not undo it; then opens the write's transaction again.
+   * Returns the database's time once the lock is had again.
+   */
+  private async upgrade(client: pg.PoolClient): Promise<number> {
+    await migrate(client, this.where.schema, this.location);
+    await client.query('commit');
+    this.current = true;
+    await client.query(BEGIN_WRITE);
+    return this.lock(client);
   }
 
   /**
@@ -421,7 +442,8 @@ export class PostgresStore implements StateStore, Archive {
           await migrate(client, this.where.schema, this.location);
           const row = await readStateRow(client, this.where.schema);
           if (row) {
-            await client.query('rollback');
+            // Keeps what migrate did: `oms init` is how a state an older oms wrote is upgraded on purpose.
+            await client.query('commit');
             if (row.convention !== convention) {
               throw new OmsError(
                 'INVALID_ARGUMENT',
@@ -443,7 +465,41 @@ export class PostgresStore implements StateStore, Archive {
     );
   }
 
+  // ---- following other processes ------------------------------------------
+
+  /** For a long-lived store: `listener` is called after another process commits (LISTEN on a connection of its own). */
+  watchCommits(listener: () => void): () => void {
+    this.watchers.add(listener);
+    this.listening ??= new CommitListener({
+      connectionString: this.where.connectionString,
+      // First, since PostgreSQL cuts the name at 63 bytes and a command line is often longer.
+      applicationName: applicationName(`listening: ${this.options.command ?? 'oms'}`),
+      channel: channelOf(this.where.schema),
+      onCommit: (seq) => this.announce(seq),
+    });
+    return () => {
+      this.watchers.delete(listener);
+      if (this.watchers.size === 0) void this.unlisten();
+    };
+  }
+
+  private announce(seq: number | undefined): void {
+    // Memory that has the commit already (this process's own, or one a read
+    // caught up with) needs no catch-up, which would take a turn between writes.
+    if (seq !== undefined && this.memory !== undefined && this.memory.seq >= seq) return;
+    for (const watcher of this.watchers) watcher();
+  }
+
+  private unlisten(): Promise<void> {
+    const listening = this.listening;
+    this.listening = undefined;
+    if (listening) this.unlistened = Promise.all([this.unlistened, listening.close()]).then(() => undefined);
+    return this.unlistened;
+  }
+
   async close(): Promise<void> {
+    this.watchers.clear();
+    await this.unlisten();
     await this.turn;
     this.memory = undefined;
     // Closing twice is closing once.
