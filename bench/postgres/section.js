@@ -49,26 +49,29 @@ function fsyncCost(dir, count) {
 
 /**
  * `count` live orders over 100 symbols (bids and asks that never cross), in
- * one atomic write whose commands are given without waiting, so their
- * lookups go to the database in large groups.
+ * atomic writes whose commands are given without waiting, so their lookups
+ * go to the database in large groups.
  */
 async function buildBig(state, count) {
   const { openStore } = await import('../../dist/store/open.js');
   const { addCommand } = await import('../../dist/core/commands.js');
   const store = await openStore(state);
   try {
-    await store.write(
-      async (tx) => {
-        const added = [];
-        for (let i = 0; i < count; i++) {
-          const buy = i % 2 === 0;
-          const price = String(buy ? 1000 - (i % 500) : 1001 + (i % 500));
-          added.push(tx.execute(addCommand({ orderId: i + 1, symbol: `SYM${String(i % 100).padStart(3, '0')}`, side: buy ? 'Buy' : 'Sell', amount: 1 + (i % 100), price })));
-        }
-        await Promise.all(added);
-      },
-      { atomic: true },
-    );
+    // Writes of 100k orders each: a million commands in flight at once would hold a gigabyte of promises.
+    for (let from = 0; from < count; from += 100_000) {
+      await store.write(
+        async (tx) => {
+          const added = [];
+          for (let i = from; i < Math.min(count, from + 100_000); i++) {
+            const buy = i % 2 === 0;
+            const price = String(buy ? 1000 - (i % 500) : 1001 + (i % 500));
+            added.push(tx.execute(addCommand({ orderId: i + 1, symbol: `SYM${String(i % 100).padStart(3, '0')}`, side: buy ? 'Buy' : 'Sell', amount: 1 + (i % 100), price })));
+          }
+          await Promise.all(added);
+        },
+        { atomic: true },
+      );
+    }
   } finally {
     await store.close();
   }
