@@ -19,7 +19,7 @@ import { applicationName, BEGIN_WRITE, lockHolder, takeWriterLock, tryLockSql, t
 import { KnownKeys } from './known.js';
 import { CATCH_UP_PAGE, Memory } from './memory.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
-import { createStateRow, fetchKeys, operationsAfter, operationsBefore, quotesBefore, readStateRow, stateRowFrom, stateRowSql, type StateRow } from './queries.js';
+import { createStateRow, fetchKeys, operationsAfter, operationsBefore, quotesBefore, readStateRow, stateRowFrom, stateRowSql, together, type StateRow } from './queries.js';
 import { stateSymbols } from './symbols.js';
 import { PostgresTransaction, type Opened } from './transaction.js';
 
@@ -301,12 +301,40 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
       if (exists && !this.current) lockedAt = await this.upgrade(client);
       return { lockedAt, row: exists ? await readStateRow(client, schema) : undefined };
     }
-    const results = (await client.query(`${BEGIN_WRITE}; ${tryLockSql(schema)}; ${stateRowSql(schema)}`)) as unknown as pg.QueryResult[];
-    // BEGIN_WRITE's statements come first: the lock try and the state row are the last two results.
-    const attempt = results[results.length - 2]?.rows[0] as LockAttempt;
+    const { lockedAt, row } = await this.beginCurrent(client);
+    return { lockedAt, row };
+  }
+
+  /**
+   * Opens a writer's transaction on a schema known to be current: `begin`,
+   * a try for the lock, the state row and (with `after`) the operations past
+   * that seq, all sent before any answer is back. If the lock was not free,
+   * waits for it and reads the row again (one read before the lock was had
+   * may be stale; the operations read then are still a committed prefix).
+   */
+  private async beginCurrent(
+    client: pg.PoolClient,
+    after?: number,
+  ): Promise<{ lockedAt: number; row: StateRow | undefined; waited: boolean; missed: OperationRecord[] }> {
+    const schema = this.where.schema;
+    const replies = together(
+      client,
+      () =>
+        [
+          client.query(BEGIN_WRITE),
+          client.query<LockAttempt>(tryLockSql(schema)),
+          client.query<Record<string, string>>(stateRowSql(schema)),
+          after === undefined ? Promise.resolve([]) : operationsAfter(client, schema, after, Number.MAX_SAFE_INTEGER, CATCH_UP_PAGE),
+        ] as const,
+    );
+    // Every reply is awaited below; one failing must not leave the others unhandled.
+    for (const reply of replies) reply.catch(() => undefined);
+    await replies[0];
+    const attempt = (await replies[1]).rows[0] as LockAttempt;
     const lockedAt = await this.lock(client, attempt);
-    // A row read before the lock was had is stale: read it again once it is.
-    return { lockedAt, row: attempt.ok ? stateRowFrom(results[results.length - 1]?.rows[0]) : await readStateRow(client, schema) };
+    const missed = await replies[3];
+    const row = attempt.ok ? stateRowFrom((await replies[2]).rows[0]) : await readStateRow(client, schema);
+    return { lockedAt, row, waited: !attempt.ok, missed };
   }
 
   /**
@@ -332,29 +360,16 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
    * was held may be stale).
    */
   private async open(client: pg.PoolClient, memory: Memory): Promise<Opened> {
-    const schema = this.where.schema;
-    const replies = [
-      client.query(BEGIN_WRITE),
-      client.query<LockAttempt>(tryLockSql(schema)),
-      client.query<Record<string, string>>(stateRowSql(schema)),
-      operationsAfter(client, schema, memory.seq, Number.MAX_SAFE_INTEGER, CATCH_UP_PAGE),
-    ] as const;
-    // Every reply is awaited below; one failing must not leave the others unhandled.
-    for (const reply of replies) reply.catch(() => undefined);
-    await replies[0];
-    const attempt = (await replies[1]).rows[0] as LockAttempt;
-    const lockedAt = await this.lock(client, attempt);
-    const early = await replies[3];
-    const row = attempt.ok ? stateRowFrom((await replies[2]).rows[0]) : await readStateRow(client, schema);
+    const { lockedAt, row, waited, missed } = await this.beginCurrent(client, memory.seq);
     if (!row || !memory.canFollow(row)) {
       // The state was dropped or made again under this server: start from it afresh on the next write.
       this.memory = undefined;
       this.current = false;
       throw new OmsError('STATE_IO', `${this.location}: the state changed under this server (made again or restored); nothing was written, retry`);
     }
-    memory.apply(early, this.location);
+    memory.apply(missed, this.location);
     await memory.catchUp(client, row.counters.seq, this.location);
-    return { lockedAt, started: performance.now(), waited: !attempt.ok };
+    return { lockedAt, started: performance.now(), waited };
   }
 
   write<T>(work: (tx: Transaction) => Promise<T>, options: WriteOptions = {}): Promise<T> {
