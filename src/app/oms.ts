@@ -22,7 +22,7 @@ export const DEFAULT_LIMIT = 50;
 
 /** Several operations in one write (an import, a group commit): run them with `execute`, see the state with `view`. */
 export type Batch = Transaction;
-export type BatchOptions = Pick<WriteOptions, 'atomic' | 'batchName' | 'bulk' | 'dryRun'>;
+export type BatchOptions = Pick<WriteOptions, 'atomic' | 'batchName' | 'bulk' | 'dryRun' | 'onCommitting'>;
 
 /** One committed operation, as `history` lists it. */
 export interface HistoryEntry {

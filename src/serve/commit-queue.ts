@@ -2,6 +2,10 @@
 // one write is being committed, the requests that arrive queue up, and the
 // next write runs all of them as separate operations covered by one fsync.
 // Each request is answered only after the write that ran it has committed.
+// A store may let the next write start while one commits (PostgreSQL does:
+// the database holds the next one until the first has committed), so at
+// most two writes are under way, the second one's opening overlapping the
+// first one's commit.
 
 import type { Command } from '../core/commands.js';
 import { isRejection, OmsError } from '../core/errors.js';
@@ -27,8 +31,11 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 
 export class CommitQueue {
   private waiting: Waiting[] = [];
+  /** Requests in writes not yet answered. */
   private writing = 0;
   private running: Promise<void> | undefined;
+  /** Wakes a run that waits for its last writes to end, when a request comes. */
+  private wake: (() => void) | undefined;
   /** Requests whose operation a write committed (a replay or a no-op commits nothing). */
   committed = 0;
   /** Why the latest write failed, if the state itself was the problem; cleared by a write that succeeds. */
@@ -36,7 +43,7 @@ export class CommitQueue {
 
   constructor(private readonly app: Oms) {}
 
-  /** Requests queued or in the write being committed. */
+  /** Requests queued or in a write not yet answered. */
   get pending(): number {
     return this.waiting.length + this.writing;
   }
@@ -45,7 +52,8 @@ export class CommitQueue {
   submit(command: Command, opId: string | undefined): Promise<Outcome> {
     return new Promise<Outcome>((resolve, reject) => {
       this.waiting.push({ command, opId, resolve, reject });
-      this.running ??= this.run();
+      if (this.running) this.wake?.();
+      else this.running = this.run();
     });
   }
 
@@ -54,15 +62,42 @@ export class CommitQueue {
     await this.running;
   }
 
+  /**
+   * Starts a write as soon as the one before lets it (on PostgreSQL, once
+   * that one's commit is on its way; else once it is done), with every
+   * request queued by then.
+   */
   private async run(): Promise<void> {
+    let mayFollow: Promise<unknown> = Promise.resolve();
+    let unfinished: Promise<unknown> = Promise.resolve();
+    let writes = 0;
     try {
       // Every request read in this turn of the event loop joins the first write.
       await nextTurn();
-      while (this.waiting.length > 0) {
+      for (;;) {
+        await mayFollow;
+        if (this.waiting.length === 0) {
+          if (writes === 0) return;
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+            void unfinished.then(() => resolve());
+          });
+          this.wake = undefined;
+          // Requests that arrive in the same turn as the first one join it.
+          await nextTurn();
+          continue;
+        }
         const batch = this.waiting.splice(0, MAX_WRITE);
-        this.writing = batch.length;
-        await this.write(batch);
-        this.writing = 0;
+        let committing!: () => void;
+        const sent = new Promise<void>((resolve) => (committing = resolve));
+        this.writing += batch.length;
+        writes++;
+        const written = this.write(batch, committing).finally(() => {
+          this.writing -= batch.length;
+          writes--;
+        });
+        unfinished = Promise.all([unfinished, written]);
+        mayFollow = Promise.race([sent, written]);
         // Requests that arrived while that write held the event loop join the next one.
         await nextTurn();
       }
@@ -71,7 +106,7 @@ export class CommitQueue {
     }
   }
 
-  private async write(batch: Waiting[]): Promise<void> {
+  private async write(batch: Waiting[], committing: () => void): Promise<void> {
     const answers: Array<() => void> = [];
     let unfinished: unknown;
     try {
@@ -99,7 +134,7 @@ export class CommitQueue {
           answers.push(() => request.reject(error));
           if (!isRejection(error)) unfinished ??= error;
         });
-      });
+      }, { onCommitting: committing });
     } catch (error) {
       // Not committed: nothing this write ran is acknowledged.
       if (isStateFailure(error)) this.stateFailure = error;

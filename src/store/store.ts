@@ -53,6 +53,14 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** Convention for a state this write creates; the default is document. */
   convention?: Convention;
+  /**
+   * Called once this write's commit is on its way, if the store lets the
+   * next write start then (PostgreSQL: the next one opens its transaction
+   * while this one commits, and the database holds it until this one has).
+   * A store that writes one at a time never calls it: the write resolving
+   * is the signal.
+   */
+  onCommitting?: () => void;
 }
 
 /**

@@ -60,5 +60,13 @@ export function quoted(schema: string): string {
  * one connection: the schema is named by a short hash instead.
  */
 export function statementName(purpose: string, schema: string): string {
-  return `oms_${purpose}_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
+  let tag = schemaTags.get(schema);
+  if (tag === undefined) {
+    tag = createHash('sha256').update(schema).digest('hex').slice(0, 16);
+    schemaTags.set(schema, tag);
+  }
+  return `oms_${purpose}_${tag}`;
 }
+
+/** Hashed once per schema: a name is asked for on every query of every write. */
+const schemaTags = new Map<string, string>();

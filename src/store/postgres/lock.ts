@@ -68,6 +68,20 @@ export function tryLockSql(schema: string): string {
   return `select pg_try_advisory_xact_lock(${LOCK_CLASS}, hashtext('${schema}')) as ok, (extract(epoch from clock_timestamp()) * 1000)::bigint as now`;
 }
 
+/**
+ * Waits for the lock, in the shape of a try that succeeded, so that what a
+ * pipeline sends after it runs only once the lock is held. The caller's
+ * transaction sets how long it may wait (`lockTimeoutSql`).
+ */
+export function waitLockSql(schema: string): string {
+  return `select pg_advisory_xact_lock(${LOCK_CLASS}, hashtext('${schema}')), true as ok, (extract(epoch from clock_timestamp()) * 1000)::bigint as now`;
+}
+
+/** Bounds every lock wait of the open transaction (0 would mean "wait forever"). */
+export function lockTimeoutSql(timeoutMs: number): string {
+  return `set local lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`;
+}
+
 export interface LockOptions {
   timeoutMs: number;
   display: string;
@@ -84,13 +98,9 @@ export async function takeWriterLock(client: pg.ClientBase, schema: string, opti
   if (row.ok) return Number(row.now);
   const holder = await lockHolder(client, schema);
   if (holder) options.onWait?.(holder);
-  // lock_timeout 0 would mean "wait forever".
-  await client.query(`set local lock_timeout = ${Math.max(1, Math.round(options.timeoutMs))}`);
+  await client.query(lockTimeoutSql(options.timeoutMs));
   try {
-    const { rows } = await client.query<{ now: string }>(
-      `select pg_advisory_xact_lock($1, hashtext($2)), (extract(epoch from clock_timestamp()) * 1000)::bigint as now`,
-      [LOCK_CLASS, schema],
-    );
+    const { rows } = await client.query<LockAttempt>(waitLockSql(schema));
     await client.query('set local lock_timeout = 0');
     return Number(rows[0]?.now);
   } catch (error) {

@@ -214,75 +214,36 @@ export class Projection {
   /**
    * Writes everything folded so far and the counters; then starts empty
    * again. With `commit`, the transaction's `commit` goes in the same round
-   * trip (on a pipelined connection).
+   * trip (on a pipelined connection), and `sent` is called once it is on its way.
    */
-  async flush(client: pg.ClientBase, counters: LedgerCounters, commit = false): Promise<void> {
+  async flush(client: pg.ClientBase, counters: LedgerCounters, commit = false, sent?: () => void): Promise<void> {
     if (this.operations.length === 0) {
-      if (commit) await client.query('commit');
+      if (!commit) return;
+      const committed = client.query('commit');
+      sent?.();
+      await committed;
       return;
     }
+    // Only the parts with rows are sent: an empty part still costs the
+    // database a scan of its parameter, and most batches only add orders.
+    const parts: Array<[keyof typeof PARTS, unknown[]]> = [
+      ['operations', this.operations],
+      ['added', [...this.added.values()]],
+      ['changed', [...this.changed.values()]],
+      ['trades', this.trades],
+      ['fills', this.fills],
+      ['quotes', [...this.quotes.values()]],
+      ['executions', [...this.executions.values()]],
+    ];
+    const present = parts.filter(([, rows]) => rows.length > 0);
     const s = quoted(this.schema);
-    const ms = (column: string): string => `timestamptz 'epoch' + ${column} * interval '1 millisecond'`;
-    const sql = `
-      with
-      new_operations as (
-        insert into ${s}.operations (seq, op_id, at, kind, command, result, ended, batch)
-        select r.seq, r.op_id, ${ms('r.at_ms')}, r.kind, r.command, r.result, r.ended, r.batch
-        from jsonb_to_recordset($1::jsonb) as r(seq bigint, op_id text, at_ms bigint, kind text, command jsonb, result jsonb, ended bigint[], batch text)
-      ),
-      new_orders as (
-        insert into ${s}.orders (order_id, symbol, side, price, amount, added_amount, source, accepted_at, added_seq, queue_seq, ended_how, ended_at, ended_seq, ended_trade_id)
-        select r.order_id, r.symbol, r.side, r.price, r.amount, r.added_amount, r.source, ${ms('r.accepted_ms')}, r.added_seq, r.queue_seq,
-               r.ended_how, ${ms('r.ended_ms')}, r.ended_seq, r.ended_trade_id
-        from jsonb_to_recordset($2::jsonb) as r(order_id bigint, symbol text, side text, price numeric, amount bigint, added_amount bigint, source text,
-             accepted_ms bigint, added_seq bigint, queue_seq bigint, ended_how text, ended_ms bigint, ended_seq bigint, ended_trade_id bigint)
-      ),
-      changed_orders as (
-        update ${s}.orders o set
-          amount = r.amount,
-          price = coalesce(r.price, o.price),
-          queue_seq = coalesce(r.queue_seq, o.queue_seq),
-          ended_how = coalesce(r.ended_how, o.ended_how),
-          ended_at = coalesce(${ms('r.ended_ms')}, o.ended_at),
-          ended_seq = coalesce(r.ended_seq, o.ended_seq),
-          ended_trade_id = coalesce(r.ended_trade_id, o.ended_trade_id)
-        from jsonb_to_recordset($3::jsonb) as r(order_id bigint, amount bigint, price numeric, queue_seq bigint, ended_how text, ended_ms bigint,
-             ended_seq bigint, ended_trade_id bigint)
-        where o.order_id = r.order_id
-      ),
-      new_trades as (
-        insert into ${s}.trades (trade_id, seq, op_id, symbol, side, requested, filled, total, partial, client, quote_id, executed_at)
-        select r.trade_id, r.seq, r.op_id, r.symbol, r.side, r.requested, r.filled, r.total, r.partial, r.client, r.quote_id, ${ms('r.executed_ms')}
-        from jsonb_to_recordset($4::jsonb) as r(trade_id bigint, seq bigint, op_id text, symbol text, side text, requested bigint, filled bigint,
-             total numeric, partial boolean, client text, quote_id bigint, executed_ms bigint)
-      ),
-      new_fills as (
-        insert into ${s}.fills (trade_id, position, order_id, amount, price)
-        select r.trade_id, r.position, r.order_id, r.amount, r.price
-        from jsonb_to_recordset($5::jsonb) as r(trade_id bigint, position integer, order_id bigint, amount bigint, price numeric)
-      ),
-      new_quotes as (
-        insert into ${s}.quotes (quote_id, seq, op_id, symbol, side, requested, filled, total, partial, client, quoted_at, expires_at, executed_seq, trade_id)
-        select r.quote_id, r.seq, r.op_id, r.symbol, r.side, r.requested, r.filled, r.total, r.partial, r.client, ${ms('r.quoted_ms')}, r.expires_at,
-               r.executed_seq, r.trade_id
-        from jsonb_to_recordset($6::jsonb) as r(quote_id bigint, seq bigint, op_id text, symbol text, side text, requested bigint, filled bigint,
-             total numeric, partial boolean, client text, quoted_ms bigint, expires_at timestamptz, executed_seq bigint, trade_id bigint)
-      ),
-      executed_quotes as (
-        update ${s}.quotes q set executed_seq = r.seq, trade_id = r.trade_id
-        from jsonb_to_recordset($7::jsonb) as r(quote_id bigint, seq bigint, trade_id bigint)
-        where q.quote_id = r.quote_id
-      )
-      update ${s}.state set
-        seq = $8, operations = $9, trades = $10, quotes = $11, next_trade_id = $12, next_quote_id = $13, live_orders = live_orders + $14`;
+    const ctes = present.map(([part], i) => `new_${part} as (${PARTS[part](s, `$${i + 1}::jsonb`)})`);
+    const n = present.length;
+    const sql = `with ${ctes.join(',\n')}
+      update ${s}.state set seq = $${n + 1}, operations = $${n + 2}, trades = $${n + 3}, quotes = $${n + 4}, next_trade_id = $${n + 5},
+        next_quote_id = $${n + 6}, live_orders = live_orders + $${n + 7}`;
     const values = [
-      JSON.stringify(this.operations),
-      JSON.stringify([...this.added.values()]),
-      JSON.stringify([...this.changed.values()]),
-      JSON.stringify(this.trades),
-      JSON.stringify(this.fills),
-      JSON.stringify([...this.quotes.values()]),
-      JSON.stringify([...this.executions.values()]),
+      ...present.map(([, rows]) => JSON.stringify(rows)),
       counters.seq,
       counters.operations,
       counters.trades,
@@ -291,14 +252,16 @@ export class Projection {
       counters.nextQuoteId,
       this.liveDelta,
     ];
+    const shape = present.map(([part]) => part.slice(0, 2)).join('');
     // Named, so each connection plans this statement once; with `commit`,
     // the commit is sent right behind it and both come back in one round trip
     // (if the statement fails, the commit of the aborted transaction only rolls back).
     const { written, committed } = together(client, () => ({
-      written: client.query({ name: statementName('project', this.schema), text: sql, values }),
+      written: client.query({ name: statementName(`project_${shape}`, this.schema), text: sql, values }),
       committed: commit ? client.query('commit') : undefined,
     }));
     committed?.catch(() => undefined);
+    if (committed) sent?.();
     await written;
     await committed;
     this.operations = [];
@@ -311,3 +274,50 @@ export class Projection {
     this.liveDelta = 0;
   }
 }
+
+const ms = (column: string): string => `timestamptz 'epoch' + ${column} * interval '1 millisecond'`;
+
+/** Each part of a projection: a data-modifying statement over one jsonb parameter's rows. */
+const PARTS = {
+  operations: (s: string, p: string) => `
+    insert into ${s}.operations (seq, op_id, at, kind, command, result, ended, batch)
+    select r.seq, r.op_id, ${ms('r.at_ms')}, r.kind, r.command, r.result, r.ended, r.batch
+    from jsonb_to_recordset(${p}) as r(seq bigint, op_id text, at_ms bigint, kind text, command jsonb, result jsonb, ended bigint[], batch text)`,
+  added: (s: string, p: string) => `
+    insert into ${s}.orders (order_id, symbol, side, price, amount, added_amount, source, accepted_at, added_seq, queue_seq, ended_how, ended_at, ended_seq, ended_trade_id)
+    select r.order_id, r.symbol, r.side, r.price, r.amount, r.added_amount, r.source, ${ms('r.accepted_ms')}, r.added_seq, r.queue_seq,
+           r.ended_how, ${ms('r.ended_ms')}, r.ended_seq, r.ended_trade_id
+    from jsonb_to_recordset(${p}) as r(order_id bigint, symbol text, side text, price numeric, amount bigint, added_amount bigint, source text,
+         accepted_ms bigint, added_seq bigint, queue_seq bigint, ended_how text, ended_ms bigint, ended_seq bigint, ended_trade_id bigint)`,
+  changed: (s: string, p: string) => `
+    update ${s}.orders o set
+      amount = r.amount,
+      price = coalesce(r.price, o.price),
+      queue_seq = coalesce(r.queue_seq, o.queue_seq),
+      ended_how = coalesce(r.ended_how, o.ended_how),
+      ended_at = coalesce(${ms('r.ended_ms')}, o.ended_at),
+      ended_seq = coalesce(r.ended_seq, o.ended_seq),
+      ended_trade_id = coalesce(r.ended_trade_id, o.ended_trade_id)
+    from jsonb_to_recordset(${p}) as r(order_id bigint, amount bigint, price numeric, queue_seq bigint, ended_how text, ended_ms bigint,
+         ended_seq bigint, ended_trade_id bigint)
+    where o.order_id = r.order_id`,
+  trades: (s: string, p: string) => `
+    insert into ${s}.trades (trade_id, seq, op_id, symbol, side, requested, filled, total, partial, client, quote_id, executed_at)
+    select r.trade_id, r.seq, r.op_id, r.symbol, r.side, r.requested, r.filled, r.total, r.partial, r.client, r.quote_id, ${ms('r.executed_ms')}
+    from jsonb_to_recordset(${p}) as r(trade_id bigint, seq bigint, op_id text, symbol text, side text, requested bigint, filled bigint,
+         total numeric, partial boolean, client text, quote_id bigint, executed_ms bigint)`,
+  fills: (s: string, p: string) => `
+    insert into ${s}.fills (trade_id, position, order_id, amount, price)
+    select r.trade_id, r.position, r.order_id, r.amount, r.price
+    from jsonb_to_recordset(${p}) as r(trade_id bigint, position integer, order_id bigint, amount bigint, price numeric)`,
+  quotes: (s: string, p: string) => `
+    insert into ${s}.quotes (quote_id, seq, op_id, symbol, side, requested, filled, total, partial, client, quoted_at, expires_at, executed_seq, trade_id)
+    select r.quote_id, r.seq, r.op_id, r.symbol, r.side, r.requested, r.filled, r.total, r.partial, r.client, ${ms('r.quoted_ms')}, r.expires_at,
+           r.executed_seq, r.trade_id
+    from jsonb_to_recordset(${p}) as r(quote_id bigint, seq bigint, op_id text, symbol text, side text, requested bigint, filled bigint,
+         total numeric, partial boolean, client text, quoted_ms bigint, expires_at timestamptz, executed_seq bigint, trade_id bigint)`,
+  executions: (s: string, p: string) => `
+    update ${s}.quotes q set executed_seq = r.seq, trade_id = r.trade_id
+    from jsonb_to_recordset(${p}) as r(quote_id bigint, seq bigint, trade_id bigint)
+    where q.quote_id = r.quote_id`,
+};

@@ -13,9 +13,9 @@ import type { CommitWatch } from '../commit-watch.js';
 import type { HistoryQuery, InitResult, QuotesQuery, ReadScope, StoredQuote, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
 import { ledgerView } from '../view.js';
 import { channelOf, CommitListener } from './commit-watch.js';
-import { databaseError } from './errors.js';
+import { databaseError, isLockTimeout, lockedError } from './errors.js';
 import { parseLocation, type PostgresLocation } from './location.js';
-import { applicationName, BEGIN_WRITE, lockHolder, takeWriterLock, tryLockSql, type LockAttempt } from './lock.js';
+import { applicationName, BEGIN_WRITE, lockHolder, lockTimeoutSql, takeWriterLock, tryLockSql, waitLockSql, type LockAttempt } from './lock.js';
 import { KnownKeys } from './known.js';
 import { CATCH_UP_PAGE, Memory } from './memory.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
@@ -32,8 +32,17 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
   private memory: Memory | undefined;
   /** Each commit is one database transaction (one WAL flush). */
   private readonly counters = { commits: 0, operations: 0 };
-  /** In this process, writes and reads take turns (a read never sees a write half done). */
+  /** In this process, writes and reads take turns (a read never sees a write half done): everything before has finished. */
   private turn: Promise<unknown> = Promise.resolve();
+  /**
+   * A write may start: reads before it have finished, and writes before it
+   * have finished or sent their commit. A write that starts behind a commit
+   * still unanswered waits for the lock in the database, so the round trip
+   * that opens it overlaps the one that commits the write before.
+   */
+  private gate: Promise<unknown> = Promise.resolve();
+  /** While a write's commit is sent and not yet answered: whether it committed. */
+  private committing: Promise<boolean> | undefined;
   private readonly watchers = new Set<() => void>();
   /** Open while anyone watches commits. */
   private listening: CommitListener | undefined;
@@ -85,6 +94,7 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.turn.then(work);
     this.turn = run.catch(() => undefined);
+    this.gate = this.turn;
     return run;
   }
 
@@ -315,14 +325,17 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
   private async beginCurrent(
     client: pg.PoolClient,
     after?: number,
+    behind?: Promise<boolean>,
   ): Promise<{ lockedAt: number; row: StateRow | undefined; waited: boolean; missed: OperationRecord[] }> {
     const schema = this.where.schema;
+    const timeoutMs = this.options.waitTimeoutMs ?? 10_000;
     const replies = together(
       client,
       () =>
         [
-          client.query(BEGIN_WRITE),
-          client.query<LockAttempt>(tryLockSql(schema)),
+          // Behind a commit on its way the lock is waited for in the database, so what follows is read once it is had.
+          client.query(behind ? `${BEGIN_WRITE}; ${lockTimeoutSql(timeoutMs)}` : BEGIN_WRITE),
+          client.query<LockAttempt>(behind ? waitLockSql(schema) : tryLockSql(schema)),
           client.query<Record<string, string>>(stateRowSql(schema)),
           after === undefined ? Promise.resolve([]) : operationsAfter(client, schema, after, Number.MAX_SAFE_INTEGER, CATCH_UP_PAGE),
         ] as const,
@@ -330,7 +343,18 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
     // Every reply is awaited below; one failing must not leave the others unhandled.
     for (const reply of replies) reply.catch(() => undefined);
     await replies[0];
-    const attempt = (await replies[1]).rows[0] as LockAttempt;
+    let attempt: LockAttempt;
+    try {
+      attempt = (await replies[1]).rows[0] as LockAttempt;
+    } catch (error) {
+      if (isLockTimeout(error)) throw lockedError(this.location, timeoutMs, undefined, error);
+      throw error;
+    }
+    // The write before committed or not: only in the first case does memory, which holds it already, follow the database.
+    if (behind && !(await behind)) {
+      this.memory = undefined;
+      throw new OmsError('STATE_IO', `${this.location}: the write before this one did not commit; nothing was written, retry`);
+    }
     const lockedAt = await this.lock(client, attempt);
     const missed = await replies[3];
     const row = attempt.ok ? stateRowFrom((await replies[2]).rows[0]) : await readStateRow(client, schema);
@@ -360,7 +384,7 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
    * was held may be stale).
    */
   private async open(client: pg.PoolClient, memory: Memory): Promise<Opened> {
-    const { lockedAt, row, waited, missed } = await this.beginCurrent(client, memory.seq);
+    const { lockedAt, row, waited, missed } = await this.beginCurrent(client, memory.seq, this.committing);
     if (!row || !memory.canFollow(row)) {
       // The state was dropped or made again under this server: start from it afresh on the next write.
       this.memory = undefined;
@@ -373,10 +397,17 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
   }
 
   write<T>(work: (tx: Transaction) => Promise<T>, options: WriteOptions = {}): Promise<T> {
-    return this.exclusive(() => this.withClient('write to', (client) => this.writeWith(client, work, options)));
+    let sent!: () => void;
+    const committing = new Promise<void>((resolve) => (sent = resolve));
+    const run = this.gate.then(() => this.withClient('write to', (client) => this.writeWith(client, work, options, sent)));
+    const done = run.catch(() => undefined);
+    this.turn = Promise.all([this.turn, done]);
+    this.gate = Promise.race([committing, done]);
+    return run;
   }
 
-  private async writeWith<T>(client: pg.PoolClient, work: (tx: Transaction) => Promise<T>, options: WriteOptions): Promise<T> {
+  /** `sent` is called once the commit is on its way (the next write may start). */
+  private async writeWith<T>(client: pg.PoolClient, work: (tx: Transaction) => Promise<T>, options: WriteOptions, sent: () => void): Promise<T> {
     let open = true;
     let changed = false;
     const rollback = async (): Promise<void> => {
@@ -387,7 +418,21 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
       await client.query('rollback');
     };
     const commit = async (tx: PostgresTransaction): Promise<void> => {
-      await tx.flush(true);
+      let answered!: (committed: boolean) => void;
+      const committing = new Promise<boolean>((resolve) => (answered = resolve));
+      try {
+        await tx.flush(true, () => {
+          this.committing = committing;
+          sent();
+          options.onCommitting?.();
+        });
+        answered(true);
+      } catch (error) {
+        answered(false);
+        throw error;
+      } finally {
+        if (this.committing === committing) this.committing = undefined;
+      }
       open = false;
       this.counters.commits++;
       this.counters.operations += tx.records;
@@ -400,6 +445,8 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
       if (this.current && memory?.complete && !options.bulk) {
         tx = new PostgresTransaction(client, this.where.schema, memory, this.options.clock, options.batchName ?? null, undefined, () => this.open(client, memory));
       } else {
+        // Only a server's write overlaps the commit before it; this one waits for its answer.
+        await this.committing;
         const { lockedAt, row: current } = await this.begin(client);
         const started = performance.now();
         let row = current;

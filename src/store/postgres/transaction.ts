@@ -189,9 +189,12 @@ export class PostgresTransaction implements Transaction, Archive {
     return outcome;
   }
 
-  /** Writes what was folded so far: inside the still open transaction, or as its commit. */
-  async flush(commit = false): Promise<void> {
-    await this.projection.flush(this.client, this.memory.ledger.counters, commit);
+  /**
+   * Writes what was folded so far: inside the still open transaction, or as
+   * its commit (`sent` is called once that is on its way).
+   */
+  async flush(commit = false, sent?: () => void): Promise<void> {
+    await this.projection.flush(this.client, this.memory.ledger.counters, commit, sent);
     this.pending = new Map();
   }
 

@@ -1,0 +1,105 @@
+// A server's writes overlap: once a write's commit is on its way, the next
+// one opens its transaction, and the database holds it at the writer lock
+// until the first has committed. These tests hold the first commit in the
+// database (another session locks the state row its projection updates), so
+// what happens meanwhile is seen, not raced.
+
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { addCommand } from '../../src/core/commands.js';
+import type { Outcome } from '../../src/core/ledger.js';
+import { PostgresStore } from '../../src/store/postgres/store.js';
+import { testDatabaseUrl, testStateUrl } from './server.js';
+
+const cleanup: Array<() => Promise<void>> = [];
+
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+const add = (orderId: number) => addCommand({ orderId, symbol: 'JPM', side: 'Buy', amount: 1, price: '10' });
+
+async function admin(): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: await testDatabaseUrl() });
+  await client.connect();
+  cleanup.push(() => client.end());
+  return client;
+}
+
+/** Polls the database until `query` returns a row (the bound only stops a hung test, showing what the sessions were doing). */
+async function until(client: pg.Client, query: string, values: unknown[]): Promise<Record<string, unknown>> {
+  for (let polls = 0; polls < 2_000; polls++) {
+    const { rows } = await client.query(query, values);
+    if (rows[0]) return rows[0] as Record<string, unknown>;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const { rows } = await client.query(`select pid, wait_event_type, wait_event, state, left(query, 300) as query from pg_stat_activity where backend_type = 'client backend'`);
+  throw new Error(`never true: ${query}\n${JSON.stringify(rows, null, 1)}`);
+}
+
+/** A server's store on a state with one order, whose next write's commit another session holds back. */
+async function heldCommit() {
+  const url = await testStateUrl();
+  const schema = new URL(url).searchParams.get('schema') as string;
+  const store = new PostgresStore(url, { longLived: true, command: 'overlap test' });
+  cleanup.push(() => store.close());
+  await store.write((tx) => tx.execute(add(1)));
+  const holder = await admin();
+  await holder.query('begin');
+  await holder.query(`select seq from "${schema}".state for update`);
+  const watcher = await admin();
+  const events: string[] = [];
+  let second: Promise<Outcome> | undefined;
+  const first = store
+    .write((tx) => tx.execute(add(2)), {
+      onCommitting: () => {
+        events.push('first committing');
+        second = store.write((tx) => {
+          events.push('second started');
+          return tx.execute(add(3));
+        });
+        second.catch(() => undefined);
+      },
+    })
+    .finally(() => events.push('first answered'));
+  first.catch(() => undefined);
+  // The first write's projection waits for the state row; the second write waits for the writer lock.
+  const blocked = await until(
+    watcher,
+    `select pid from pg_stat_activity where wait_event_type = 'Lock' and wait_event in ('transactionid', 'tuple') and query like $1`,
+    [`with new_operations as (%insert into "${schema}".operations%`],
+  );
+  await until(watcher, `select pid from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory' and query like $1`, [`%pg_advisory_xact_lock%'${schema}'%`]);
+  return { store, schema, holder, watcher, events, first, second: () => second as Promise<Outcome>, firstPid: blocked.pid as number };
+}
+
+describe('overlapping writes on PostgreSQL', () => {
+  it('the next write opens while the one before commits, and commits after it', async () => {
+    const { store, schema, holder, watcher, events, first, second } = await heldCommit();
+    expect(events).toEqual(['first committing', 'second started']);
+    await holder.query('commit');
+    expect((await first).status).toBe('applied');
+    expect((await second()).status).toBe('applied');
+    expect(events).toEqual(['first committing', 'second started', 'first answered']);
+    const { rows } = await watcher.query(`select o.seq, x.order_id from "${schema}".operations o join "${schema}".orders x on x.added_seq = o.seq order by o.seq`);
+    expect(rows.map((row) => [Number(row.seq), Number(row.order_id)])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+    expect([...(await store.read()).orders()].map((order) => order.orderId)).toEqual([1, 2, 3]);
+  });
+
+  it('if the write before does not commit, the one behind it writes nothing, and the next starts afresh', async () => {
+    const { store, schema, holder, watcher, first, second, firstPid } = await heldCommit();
+    await watcher.query('select pg_terminate_backend($1)', [firstPid]);
+    await expect(first).rejects.toMatchObject({ code: 'STATE_IO' });
+    await expect(second()).rejects.toMatchObject({ code: 'STATE_IO', message: expect.stringContaining('did not commit') });
+    await holder.query('commit');
+    expect((await store.write((tx) => tx.execute(add(4)))).status).toBe('applied');
+    const { rows } = await watcher.query(`select order_id from "${schema}".orders order by order_id`);
+    expect(rows.map((row) => Number(row.order_id))).toEqual([1, 4]);
+    expect([...(await store.read()).orders()].map((order) => order.orderId)).toEqual([1, 4]);
+    expect((await store.status()).seq).toBe(2);
+  });
+});
