@@ -10,6 +10,7 @@ import os from 'node:os';
 import type pg from 'pg';
 import type { Holder } from '../store.js';
 import { isLockTimeout, lockedError } from './errors.js';
+import { statementName } from './location.js';
 
 /** First half of the lock key: "oms" in ASCII; the second is hashtext(schema). */
 const LOCK_CLASS = 0x6f6d73;
@@ -63,9 +64,15 @@ export interface LockAttempt {
   now: string;
 }
 
-/** Tries for the lock without waiting; plain text (the schema is a checked name) so it can share a round trip. */
-export function tryLockSql(schema: string): string {
-  return `select pg_try_advisory_xact_lock(${LOCK_CLASS}, hashtext('${schema}')) as ok, (extract(epoch from clock_timestamp()) * 1000)::bigint as now`;
+/**
+ * Tries for the lock without waiting. Named (planned once per connection),
+ * with the schema, a checked name, in its text so it takes no parameter.
+ */
+export function tryLockSql(schema: string): pg.QueryConfig {
+  return {
+    name: statementName('lock_try', schema),
+    text: `select pg_try_advisory_xact_lock(${LOCK_CLASS}, hashtext('${schema}')) as ok, (extract(epoch from clock_timestamp()) * 1000)::bigint as now`,
+  };
 }
 
 /**
@@ -73,8 +80,11 @@ export function tryLockSql(schema: string): string {
  * pipeline sends after it runs only once the lock is held. The caller's
  * transaction sets how long it may wait (`lockTimeoutSql`).
  */
-export function waitLockSql(schema: string): string {
-  return `select pg_advisory_xact_lock(${LOCK_CLASS}, hashtext('${schema}')), true as ok, (extract(epoch from clock_timestamp()) * 1000)::bigint as now`;
+export function waitLockSql(schema: string): pg.QueryConfig {
+  return {
+    name: statementName('lock_wait', schema),
+    text: `select pg_advisory_xact_lock(${LOCK_CLASS}, hashtext('${schema}')), true as ok, (extract(epoch from clock_timestamp()) * 1000)::bigint as now`,
+  };
 }
 
 /** Bounds every lock wait of the open transaction (0 would mean "wait forever"). */

@@ -31,9 +31,12 @@ export function together<T>(client: pg.ClientBase, send: () => T): T {
   }
 }
 
-/** The select that reads the state row; plain text so it can share a round trip. */
-export function stateRowSql(schema: string): string {
-  return `select convention, created_at, seq, operations, trades, quotes, live_orders, next_trade_id, next_quote_id from ${quoted(schema)}.state`;
+/** The select that reads the state row (named: it is planned once per connection). */
+export function stateRowSql(schema: string): pg.QueryConfig {
+  return {
+    name: statementName('state_row', schema),
+    text: `select convention, created_at, seq, operations, trades, quotes, live_orders, next_trade_id, next_quote_id from ${quoted(schema)}.state`,
+  };
 }
 
 export function stateRowFrom(row: Record<string, string> | undefined): StateRow | undefined {
@@ -155,10 +158,11 @@ export async function liveSymbolsOf(client: pg.ClientBase, schema: string, order
 
 /** Operations with seq in (after, upTo], oldest first. */
 export async function operationsAfter(client: pg.ClientBase, schema: string, after: number, upTo: number, limit: number): Promise<OperationRecord[]> {
-  const { rows } = await client.query<OperationRow>(
-    `select ${OPERATION_COLUMNS} from ${quoted(schema)}.operations o where o.seq > $1 and o.seq <= $2 order by o.seq limit $3`,
-    [after, upTo, limit],
-  );
+  const { rows } = await client.query<OperationRow>({
+    name: statementName('operations_after', schema),
+    text: `select ${OPERATION_COLUMNS} from ${quoted(schema)}.operations o where o.seq > $1 and o.seq <= $2 order by o.seq limit $3`,
+    values: [after, upTo, limit],
+  });
   return rows.map(recordFromRow);
 }
 

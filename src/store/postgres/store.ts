@@ -443,12 +443,12 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
       let created = false;
       const convention = options.convention ?? 'document';
       if (this.current && memory?.complete && !options.bulk) {
-        tx = new PostgresTransaction(client, this.where.schema, memory, this.options.clock, options.batchName ?? null, undefined, () => this.open(client, memory));
+        tx = new PostgresTransaction(client, this.where.schema, memory, () => this.open(client, memory), this.options.clock, options.batchName ?? null);
       } else {
         // Only a server's write overlaps the commit before it; this one waits for its answer.
         await this.committing;
         const { lockedAt, row: current } = await this.begin(client);
-        const started = performance.now();
+        const opened = Promise.resolve<Opened>({ lockedAt, started: performance.now(), waited: false });
         let row = current;
         created = !row;
         changed = created;
@@ -459,11 +459,9 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
         }
         // A long-lived store, or a write of many operations, is cheaper with every book in memory at once.
         const followed = await this.follow(client, row, this.options.longLived || options.bulk ? 'all' : { symbols: [], orders: [] });
-        // An injected clock (tests) wins; otherwise one clock for every machine: the database's.
-        const clock = this.options.clock ?? (() => lockedAt + Math.floor(performance.now() - started));
         // Many operations follow: knowing which keys exist spares a lookup for each new one.
         const known = options.bulk ? await KnownKeys.load(client, this.where.schema) : undefined;
-        tx = new PostgresTransaction(client, this.where.schema, followed, clock, options.batchName ?? null, known);
+        tx = new PostgresTransaction(client, this.where.schema, followed, () => opened, this.options.clock, options.batchName ?? null, known);
       }
       const atomic = options.atomic === true || options.dryRun === true;
       let result: T;

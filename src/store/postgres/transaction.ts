@@ -57,16 +57,17 @@ export class PostgresTransaction implements Transaction, Archive {
     private readonly client: pg.ClientBase,
     private readonly schema: string,
     private readonly memory: Memory,
+    /**
+     * The write's opening: a server's is sent (see PostgresStore.open) when
+     * the first lookups are ready to go with it; nothing is decided before
+     * it resolves.
+     */
+    private readonly opener: () => Promise<Opened>,
     /** The database's time now, in ms (undefined: counted from the opening's lock time). */
     private readonly clock: (() => number) | undefined,
     private readonly batchName: string | null,
     /** Which keys exist at all, for a write of many operations. */
     private readonly known?: KnownKeys,
-    /**
-     * Sends the write's opening (see PostgresStore.open) when the first
-     * lookups are ready to go with it; nothing is decided before it resolves.
-     */
-    private readonly opener?: () => Promise<Opened>,
   ) {
     this.projection = new Projection(schema);
     this.view = ledgerView(memory.ledger, this);
@@ -141,16 +142,15 @@ export class PostgresTransaction implements Transaction, Archive {
     early?.catch(() => undefined);
     const opened = await opening;
     // Answers are awaited in the order the queries went out, so a failure is reported by the query that met it.
-    const fetched = opened?.waited ? undefined : await early;
+    const fetched = opened.waited ? undefined : await early;
     await this.memory.load(this.client, needs);
     if (!early) return;
     const found = fetched ?? (await fetchKeys(this.client, this.schema, keys));
     for (const key of keys) this.ahead.set(key, found.get(key));
   }
 
-  /** The opening, sent on first use (undefined: the store opened the write before this transaction). */
-  private open(): Promise<Opened> | undefined {
-    if (!this.opener) return undefined;
+  /** The opening, sent on first use. */
+  private open(): Promise<Opened> {
     if (!this.opening) {
       this.opening = this.opener();
       this.opening.catch(() => undefined);
@@ -158,9 +158,9 @@ export class PostgresTransaction implements Transaction, Archive {
     return this.opening;
   }
 
-  private now(opened: Opened | undefined): number {
+  /** An injected clock (tests) wins; otherwise one clock for every machine: the database's, read with the lock. */
+  private now(opened: Opened): number {
     if (this.clock) return this.clock();
-    if (!opened) throw new OmsError('INTERNAL', 'a write without a clock or an opening');
     return opened.lockedAt + Math.floor(performance.now() - opened.started);
   }
 
