@@ -40,6 +40,9 @@ export class CommitQueue {
   committed = 0;
   /** Why the latest write failed, if the state itself was the problem; cleared by a write that succeeds. */
   stateFailure: OmsError | undefined;
+  /** Writes started, and the latest of them that has ended. */
+  private started = 0;
+  private reported = 0;
 
   constructor(private readonly app: Oms) {}
 
@@ -92,11 +95,12 @@ export class CommitQueue {
         const sent = new Promise<void>((resolve) => (committing = resolve));
         this.writing += batch.length;
         writes++;
-        const written = this.write(batch, committing).finally(() => {
+        const written = this.write(batch, committing, ++this.started).finally(() => {
           this.writing -= batch.length;
           writes--;
         });
-        unfinished = Promise.all([unfinished, written]);
+        // Settled to nothing: a chain of results would grow with every write while requests keep coming.
+        unfinished = Promise.all([unfinished, written]).then(() => undefined);
         mayFollow = Promise.race([sent, written]);
         // Requests that arrived while that write held the event loop join the next one.
         await nextTurn();
@@ -106,7 +110,7 @@ export class CommitQueue {
     }
   }
 
-  private async write(batch: Waiting[], committing: () => void): Promise<void> {
+  private async write(batch: Waiting[], committing: () => void, number: number): Promise<void> {
     const answers: Array<() => void> = [];
     let unfinished: unknown;
     try {
@@ -137,11 +141,18 @@ export class CommitQueue {
       }, { onCommitting: committing });
     } catch (error) {
       // Not committed: nothing this write ran is acknowledged.
-      if (isStateFailure(error)) this.stateFailure = error;
+      this.report(number, isStateFailure(error) ? error : undefined);
       for (const request of batch) request.reject(error);
       return;
     }
-    this.stateFailure = isStateFailure(unfinished) ? unfinished : undefined;
+    this.report(number, isStateFailure(unfinished) ? unfinished : undefined);
     for (const answer of answers) answer();
+  }
+
+  /** Two writes can end out of order (the second fails first): the state is as the latest one found it. */
+  private report(number: number, failure: OmsError | undefined): void {
+    if (number < this.reported) return;
+    this.reported = number;
+    this.stateFailure = failure;
   }
 }

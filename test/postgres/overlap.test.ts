@@ -6,10 +6,17 @@
 
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Oms } from '../../src/app/oms.js';
 import { addCommand } from '../../src/core/commands.js';
 import type { Outcome } from '../../src/core/ledger.js';
+import { CommitQueue } from '../../src/serve/commit-queue.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
+import type { StoreOptions } from '../../src/store/store.js';
+import { startPace } from '../pace.js';
 import { testDatabaseUrl, testStateUrl } from './server.js';
+
+/** A hang guard for waiting on the database, from this machine's measured pace. */
+const GUARD_MS = startPace().commands(10);
 
 const cleanup: Array<() => Promise<void>> = [];
 
@@ -26,9 +33,10 @@ async function admin(): Promise<pg.Client> {
   return client;
 }
 
-/** Polls the database until `query` returns a row (the bound only stops a hung test, showing what the sessions were doing). */
+/** Polls the database until `query` returns a row (the guard only stops a hung test, showing what the sessions were doing). */
 async function until(client: pg.Client, query: string, values: unknown[]): Promise<Record<string, unknown>> {
-  for (let polls = 0; polls < 2_000; polls++) {
+  const deadline = Date.now() + GUARD_MS;
+  while (Date.now() < deadline) {
     const { rows } = await client.query(query, values);
     if (rows[0]) return rows[0] as Record<string, unknown>;
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -37,16 +45,32 @@ async function until(client: pg.Client, query: string, values: unknown[]): Promi
   throw new Error(`never true: ${query}\n${JSON.stringify(rows, null, 1)}`);
 }
 
-/** A server's store on a state with one order, whose next write's commit another session holds back. */
-async function heldCommit() {
-  const url = await testStateUrl();
-  const schema = new URL(url).searchParams.get('schema') as string;
-  const store = new PostgresStore(url, { longLived: true, command: 'overlap test' });
-  cleanup.push(() => store.close());
-  await store.write((tx) => tx.execute(add(1)));
+/** Another session holds the state row, so that a write's projection (which updates it) waits, its commit unanswered. */
+async function holdStateRow(schema: string): Promise<pg.Client> {
   const holder = await admin();
   await holder.query('begin');
   await holder.query(`select seq from "${schema}".state for update`);
+  return holder;
+}
+
+const projectionWaits = (watcher: pg.Client, schema: string) =>
+  until(
+    watcher,
+    `select pid from pg_stat_activity where wait_event_type = 'Lock' and wait_event in ('transactionid', 'tuple') and query like $1`,
+    [`with new_operations as (%insert into "${schema}".operations%`],
+  );
+
+const waitingForLock = `select pid from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory' and query like $1`;
+const lockWaits = (watcher: pg.Client, schema: string) => until(watcher, waitingForLock, [`%pg_advisory_xact_lock%'${schema}'%`]);
+
+/** A server's store on a state with one order, whose next write's commit another session holds back. */
+async function heldCommit(options: StoreOptions = {}) {
+  const url = await testStateUrl();
+  const schema = new URL(url).searchParams.get('schema') as string;
+  const store = new PostgresStore(url, { longLived: true, command: 'overlap test', ...options });
+  cleanup.push(() => store.close());
+  await store.write((tx) => tx.execute(add(1)));
+  const holder = await holdStateRow(schema);
   const watcher = await admin();
   const events: string[] = [];
   let second: Promise<Outcome> | undefined;
@@ -64,12 +88,8 @@ async function heldCommit() {
     .finally(() => events.push('first answered'));
   first.catch(() => undefined);
   // The first write's projection waits for the state row; the second write waits for the writer lock.
-  const blocked = await until(
-    watcher,
-    `select pid from pg_stat_activity where wait_event_type = 'Lock' and wait_event in ('transactionid', 'tuple') and query like $1`,
-    [`with new_operations as (%insert into "${schema}".operations%`],
-  );
-  await until(watcher, `select pid from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory' and query like $1`, [`%pg_advisory_xact_lock%'${schema}'%`]);
+  const blocked = await projectionWaits(watcher, schema);
+  await lockWaits(watcher, schema);
   return { store, schema, holder, watcher, events, first, second: () => second as Promise<Outcome>, firstPid: blocked.pid as number };
 }
 
@@ -101,5 +121,48 @@ describe('overlapping writes on PostgreSQL', () => {
     expect(rows.map((row) => Number(row.order_id))).toEqual([1, 4]);
     expect([...(await store.read()).orders()].map((order) => order.orderId)).toEqual([1, 4]);
     expect((await store.status()).seq).toBe(2);
+  });
+
+  it('a lock timeout shorter than the commit before does not fail the write behind it', async () => {
+    const { schema, holder, watcher, first, second } = await heldCommit({ waitTimeoutMs: 50 });
+    // The second write's wait for the lock ends (past 50 ms) while the first commit is still held.
+    await until(watcher, `select 1 where not exists (${waitingForLock})`, [`%pg_advisory_xact_lock%'${schema}'%`]);
+    await holder.query('commit');
+    expect((await first).status).toBe('applied');
+    expect((await second()).status).toBe('applied');
+    const { rows } = await watcher.query(`select order_id from "${schema}".orders order by added_seq`);
+    expect(rows.map((row) => Number(row.order_id))).toEqual([1, 2, 3]);
+  });
+
+  it('the commit queue starts the next batch while one commits, and answers every request', async () => {
+    const url = await testStateUrl();
+    const schema = new URL(url).searchParams.get('schema') as string;
+    const app = await Oms.open(url, { longLived: true, command: 'overlap test' });
+    cleanup.push(() => app.close());
+    const queue = new CommitQueue(app);
+    expect((await queue.submit(add(1), undefined)).status).toBe('applied');
+    const holder = await holdStateRow(schema);
+    const watcher = await admin();
+    const answers = [queue.submit(add(2), undefined)];
+    await projectionWaits(watcher, schema);
+    answers.push(queue.submit(add(3), undefined));
+    await lockWaits(watcher, schema);
+    // Neither of these can start before the write of order 3 sends its commit: they wait, together.
+    answers.push(queue.submit(add(4), undefined), queue.submit(add(5), undefined));
+    expect(queue.pending).toBe(4);
+    const commits = app.stats.commits;
+    await holder.query('commit');
+    expect((await Promise.all(answers)).map((outcome) => outcome.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
+    await queue.drained();
+    expect(queue.pending).toBe(0);
+    expect(app.stats.commits - commits).toBe(3);
+    const { rows } = await watcher.query(`select order_id, added_seq from "${schema}".orders order by added_seq`);
+    expect(rows.map((row) => [Number(row.order_id), Number(row.added_seq)])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [4, 4],
+      [5, 5],
+    ]);
   });
 });

@@ -65,7 +65,7 @@ export interface LockAttempt {
 }
 
 /**
- * Tries for the lock without waiting. Named (planned once per connection),
+ * Tries for the lock without waiting. Named (prepared once per connection),
  * with the schema, a checked name, in its text so it takes no parameter.
  */
 export function tryLockSql(schema: string): pg.QueryConfig {
@@ -92,6 +92,9 @@ export function lockTimeoutSql(timeoutMs: number): string {
   return `set local lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`;
 }
 
+/** Once the writer lock is had, later statements wait for row locks as any write's would. */
+export const NO_LOCK_TIMEOUT = 'set local lock_timeout = 0';
+
 export interface LockOptions {
   timeoutMs: number;
   display: string;
@@ -111,7 +114,7 @@ export async function takeWriterLock(client: pg.ClientBase, schema: string, opti
   await client.query(lockTimeoutSql(options.timeoutMs));
   try {
     const { rows } = await client.query<LockAttempt>(waitLockSql(schema));
-    await client.query('set local lock_timeout = 0');
+    await client.query(NO_LOCK_TIMEOUT);
     return Number(rows[0]?.now);
   } catch (error) {
     if (!isLockTimeout(error)) throw error;

@@ -253,7 +253,7 @@ export class Projection {
       this.liveDelta,
     ];
     const shape = present.map(([part]) => part.slice(0, 2)).join('');
-    // Named, so each connection plans this statement once; with `commit`,
+    // Named, so each connection prepares each shape once; with `commit`,
     // the commit is sent right behind it and both come back in one round trip
     // (if the statement fails, the commit of the aborted transaction only rolls back).
     const { written, committed } = together(client, () => ({

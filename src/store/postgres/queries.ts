@@ -31,7 +31,7 @@ export function together<T>(client: pg.ClientBase, send: () => T): T {
   }
 }
 
-/** The select that reads the state row (named: it is planned once per connection). */
+/** The select that reads the state row (named: prepared once per connection). */
 export function stateRowSql(schema: string): pg.QueryConfig {
   return {
     name: statementName('state_row', schema),
@@ -86,7 +86,7 @@ export async function fetchKeys(client: pg.ClientBase, schema: string, keys: rea
   const kinds = [...lists.keys()].sort();
   const s = quoted(schema);
   const text = kinds.map((kind, i) => KEY_SOURCES[kind as keyof typeof KEY_SOURCES](s, `$${i + 1}`)).join('\nunion all\n');
-  // Named, so each connection plans each shape of lookup once: planning costs more than running it.
+  // Named, so each connection prepares each shape of lookup once: parsing and planning cost more than running it.
   const { rows } = await client.query<OperationRow & { key: string }>({ name: statementName(`keys_${kinds.join('')}`, schema), text, values: kinds.map((kind) => lists.get(kind)) });
   for (const row of rows) found.set(row.key, recordFromRow(row));
   return found;

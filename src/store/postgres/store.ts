@@ -13,9 +13,9 @@ import type { CommitWatch } from '../commit-watch.js';
 import type { HistoryQuery, InitResult, QuotesQuery, ReadScope, StoredQuote, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
 import { ledgerView } from '../view.js';
 import { channelOf, CommitListener } from './commit-watch.js';
-import { databaseError, isLockTimeout, lockedError } from './errors.js';
+import { databaseError, isLockTimeout } from './errors.js';
 import { parseLocation, type PostgresLocation } from './location.js';
-import { applicationName, BEGIN_WRITE, lockHolder, lockTimeoutSql, takeWriterLock, tryLockSql, waitLockSql, type LockAttempt } from './lock.js';
+import { applicationName, BEGIN_WRITE, lockHolder, lockTimeoutSql, NO_LOCK_TIMEOUT, takeWriterLock, tryLockSql, waitLockSql, type LockAttempt } from './lock.js';
 import { KnownKeys } from './known.js';
 import { CATCH_UP_PAGE, Memory } from './memory.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
@@ -65,6 +65,10 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
       // Queries are sent without waiting for the answer to the one before: a
       // write's opening, its lookups and its commit each share one round trip.
       pipeline: true,
+      // A connection whose peer vanished (a half-open socket) is found out
+      // instead of waiting forever for an answer.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     // A connection that dies while idle (the server restarted) is dropped from
     // the pool and replaced on the next use; without a listener it would crash the process.
@@ -321,6 +325,12 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
    * that seq, all sent before any answer is back. If the lock was not free,
    * waits for it and reads the row again (one read before the lock was had
    * may be stale; the operations read then are still a committed prefix).
+   *
+   * `behind`: this process's previous write, whose commit is on its way. The
+   * lock is then waited for in the database, so what is sent behind it is
+   * read once that write has ended, and the opening goes on only if it
+   * committed (memory holds it already). A wait past the lock timeout fails
+   * with the driver's 55P03 (see open).
    */
   private async beginCurrent(
     client: pg.PoolClient,
@@ -329,36 +339,40 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
   ): Promise<{ lockedAt: number; row: StateRow | undefined; waited: boolean; missed: OperationRecord[] }> {
     const schema = this.where.schema;
     const timeoutMs = this.options.waitTimeoutMs ?? 10_000;
-    const replies = together(
-      client,
-      () =>
-        [
-          // Behind a commit on its way the lock is waited for in the database, so what follows is read once it is had.
-          client.query(behind ? `${BEGIN_WRITE}; ${lockTimeoutSql(timeoutMs)}` : BEGIN_WRITE),
-          client.query<LockAttempt>(behind ? waitLockSql(schema) : tryLockSql(schema)),
-          client.query<Record<string, string>>(stateRowSql(schema)),
-          after === undefined ? Promise.resolve([]) : operationsAfter(client, schema, after, Number.MAX_SAFE_INTEGER, CATCH_UP_PAGE),
-        ] as const,
-    );
-    // Every reply is awaited below; one failing must not leave the others unhandled.
-    for (const reply of replies) reply.catch(() => undefined);
-    await replies[0];
-    let attempt: LockAttempt;
-    try {
-      attempt = (await replies[1]).rows[0] as LockAttempt;
-    } catch (error) {
-      if (isLockTimeout(error)) throw lockedError(this.location, timeoutMs, undefined, error);
-      throw error;
-    }
-    // The write before committed or not: only in the first case does memory, which holds it already, follow the database.
-    if (behind && !(await behind)) {
-      this.memory = undefined;
-      throw new OmsError('STATE_IO', `${this.location}: the write before this one did not commit; nothing was written, retry`);
-    }
+    const replies = together(client, () => ({
+      begun: client.query(behind ? `${BEGIN_WRITE}; ${lockTimeoutSql(timeoutMs)}` : BEGIN_WRITE),
+      locked: client.query<LockAttempt>(behind ? waitLockSql(schema) : tryLockSql(schema)),
+      unbounded: behind ? client.query(NO_LOCK_TIMEOUT) : undefined,
+      state: client.query<Record<string, string>>(stateRowSql(schema)),
+      missed: after === undefined ? Promise.resolve([]) : operationsAfter(client, schema, after, Number.MAX_SAFE_INTEGER, CATCH_UP_PAGE),
+    }));
+    // Every reply is awaited below, in the order sent; one failing must not leave the others unhandled.
+    for (const reply of Object.values(replies)) reply?.catch(() => undefined);
+    await replies.begun;
+    const attempt = (await replies.locked).rows[0] as LockAttempt;
+    await replies.unbounded;
+    if (behind) await this.committed(behind, timeoutMs);
     const lockedAt = await this.lock(client, attempt);
-    const missed = await replies[3];
-    const row = attempt.ok ? stateRowFrom((await replies[2]).rows[0]) : await readStateRow(client, schema);
+    const missed = await replies.missed;
+    const row = attempt.ok ? stateRowFrom((await replies.state).rows[0]) : await readStateRow(client, schema);
     return { lockedAt, row, waited: !attempt.ok, missed };
+  }
+
+  /**
+   * Waits for the answer to the previous write's commit (with `timeoutMs`,
+   * while holding the lock that write held: the database has answered it
+   * already). A commit that failed, or an answer lost on the way, fails this
+   * write too, and memory, which holds that write, is loaded afresh.
+   */
+  private async committed(behind: Promise<boolean>, timeoutMs?: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = timeoutMs === undefined ? [] : [new Promise<undefined>((resolve) => (timer = setTimeout(resolve, timeoutMs, undefined)))];
+    const answer = await Promise.race([behind, ...late]);
+    clearTimeout(timer);
+    if (answer === true) return;
+    this.memory = undefined;
+    const how = answer === false ? 'did not commit' : `was not answered within ${timeoutMs} ms`;
+    throw new OmsError('STATE_IO', `${this.location}: the write before this one ${how}; nothing was written, retry`);
   }
 
   /**
@@ -380,11 +394,24 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
    * lock, state row, the operations it missed) is sent and not waited for,
    * so the transaction sends its first lookups behind it and both come back
    * in one round trip. Resolves once the lock is held and memory has caught
-   * up; `waited` says the lock was not free at once (lookups sent before it
-   * was held may be stale).
+   * up; `waited` says the lookups sent with the opening may be stale (sent
+   * before the lock was had) or lost (the opening was made again), so they
+   * are sent again. `behind`: see beginCurrent.
    */
-  private async open(client: pg.PoolClient, memory: Memory): Promise<Opened> {
-    const { lockedAt, row, waited, missed } = await this.beginCurrent(client, memory.seq, this.committing);
+  private async open(client: pg.PoolClient, memory: Memory, behind: Promise<boolean> | undefined): Promise<Opened> {
+    let opening: Awaited<ReturnType<PostgresStore['beginCurrent']>>;
+    try {
+      opening = await this.beginCurrent(client, memory.seq, behind);
+    } catch (error) {
+      if (!behind || !isLockTimeout(error)) throw error;
+      // The wait included this server's own commit: once that is answered,
+      // wait for any other writer as every write does (naming the holder).
+      await client.query('rollback');
+      await this.committed(behind);
+      // What was sent with the first opening is lost with its transaction.
+      opening = { ...(await this.beginCurrent(client, memory.seq)), waited: true };
+    }
+    const { lockedAt, row, waited, missed } = opening;
     if (!row || !memory.canFollow(row)) {
       // The state was dropped or made again under this server: start from it afresh on the next write.
       this.memory = undefined;
@@ -401,7 +428,8 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
     const committing = new Promise<void>((resolve) => (sent = resolve));
     const run = this.gate.then(() => this.withClient('write to', (client) => this.writeWith(client, work, options, sent)));
     const done = run.catch(() => undefined);
-    this.turn = Promise.all([this.turn, done]);
+    // Settled to nothing: a chain of results would grow with every write under steady load.
+    this.turn = Promise.all([this.turn, done]).then(() => undefined);
     this.gate = Promise.race([committing, done]);
     return run;
   }
@@ -424,7 +452,11 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
         await tx.flush(true, () => {
           this.committing = committing;
           sent();
-          options.onCommitting?.();
+          try {
+            options.onCommitting?.();
+          } catch {
+            // The commit is on its way whatever the caller's hook does; it must not be reported as failed.
+          }
         });
         answered(true);
       } catch (error) {
@@ -443,7 +475,9 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
       let created = false;
       const convention = options.convention ?? 'document';
       if (this.current && memory?.complete && !options.bulk) {
-        tx = new PostgresTransaction(client, this.where.schema, memory, () => this.open(client, memory), this.options.clock, options.batchName ?? null);
+        // Taken now, with memory: whether memory holds a commit not yet answered.
+        const behind = this.committing;
+        tx = new PostgresTransaction(client, this.where.schema, memory, () => this.open(client, memory, behind), this.options.clock, options.batchName ?? null);
       } else {
         // Only a server's write overlaps the commit before it; this one waits for its answer.
         await this.committing;

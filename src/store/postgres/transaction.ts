@@ -28,7 +28,7 @@ export interface Opened {
   /** The database's time (ms) when the lock was had, and performance.now() then. */
   lockedAt: number;
   started: number;
-  /** The lock was not free at once: what was read before it was held may be stale. */
+  /** What was read with the opening may be stale (the lock was tried, not had, when it was read): read it again. */
   waited: boolean;
 }
 
