@@ -24,6 +24,14 @@ import { stateSymbols } from './symbols.js';
 import { PostgresTransaction, type Opened } from './transaction.js';
 
 const HISTORY_PAGE = 500;
+/**
+ * How long a write that holds the lock waits for the answer to the commit
+ * before it (at least; or the lock timeout if longer). The database gave
+ * that answer when it let this write have the lock, so only a lost answer
+ * (a connection gone half-open) waits this long; a shorter bound would fail
+ * writes whenever the answer is merely late on a busy machine.
+ */
+const LOST_ANSWER_MS = 10_000;
 
 export class PostgresStore implements StateStore, Archive, CommitWatch {
   readonly location: string;
@@ -351,7 +359,7 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
     await replies.begun;
     const attempt = (await replies.locked).rows[0] as LockAttempt;
     await replies.unbounded;
-    if (behind) await this.committed(behind, timeoutMs);
+    if (behind) await this.committed(behind, Math.max(timeoutMs, LOST_ANSWER_MS));
     const lockedAt = await this.lock(client, attempt);
     const missed = await replies.missed;
     const row = attempt.ok ? stateRowFrom((await replies.state).rows[0]) : await readStateRow(client, schema);
@@ -359,7 +367,7 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
   }
 
   /**
-   * Waits for the answer to the previous write's commit (with `timeoutMs`,
+   * Waits for the answer to the previous write's commit (with `timeoutMs`
    * while holding the lock that write held: the database has answered it
    * already). A commit that failed, or an answer lost on the way, fails this
    * write too, and memory, which holds that write, is loaded afresh.
