@@ -73,14 +73,14 @@ export class CommitQueue {
   private async run(): Promise<void> {
     let mayFollow: Promise<unknown> = Promise.resolve();
     let unfinished: Promise<unknown> = Promise.resolve();
-    let writes = 0;
     try {
       // Every request read in this turn of the event loop joins the first write.
       await nextTurn();
       for (;;) {
         await mayFollow;
         if (this.waiting.length === 0) {
-          if (writes === 0) return;
+          // Every write has at least one request: none pending, none under way.
+          if (this.writing === 0) return;
           await new Promise<void>((resolve) => {
             this.wake = resolve;
             void unfinished.then(() => resolve());
@@ -94,10 +94,8 @@ export class CommitQueue {
         let committing!: () => void;
         const sent = new Promise<void>((resolve) => (committing = resolve));
         this.writing += batch.length;
-        writes++;
         const written = this.write(batch, committing, ++this.started).finally(() => {
           this.writing -= batch.length;
-          writes--;
         });
         // Settled to nothing: a chain of results would grow with every write while requests keep coming.
         unfinished = Promise.all([unfinished, written]).then(() => undefined);

@@ -217,13 +217,31 @@ export class Projection {
    * trip (on a pipelined connection), and `sent` is called once it is on its way.
    */
   async flush(client: pg.ClientBase, counters: LedgerCounters, commit = false, sent?: () => void): Promise<void> {
-    if (this.operations.length === 0) {
-      if (!commit) return;
-      const committed = client.query('commit');
-      sent?.();
-      await committed;
-      return;
-    }
+    if (this.operations.length === 0 && !commit) return;
+    // The statement is named, so each connection prepares each shape once;
+    // with `commit`, the commit is sent right behind it and both come back in
+    // one round trip (if the statement fails, the commit of the aborted
+    // transaction only rolls back).
+    const { written, committed } = together(client, () => ({
+      written: this.operations.length > 0 ? client.query(this.statement(counters)) : undefined,
+      committed: commit ? client.query('commit') : undefined,
+    }));
+    committed?.catch(() => undefined);
+    if (committed) sent?.();
+    await written;
+    await committed;
+    this.operations = [];
+    this.added = new Map();
+    this.changed = new Map();
+    this.trades = [];
+    this.fills = [];
+    this.quotes = new Map();
+    this.executions = new Map();
+    this.liveDelta = 0;
+  }
+
+  /** The statement that writes what was folded: only its parts with rows, and the counters. */
+  private statement(counters: LedgerCounters): pg.QueryConfig {
     // Only the parts with rows are sent: an empty part still costs the
     // database a scan of its parameter, and most batches only add orders.
     const parts: Array<[keyof typeof PARTS, unknown[]]> = [
@@ -253,25 +271,7 @@ export class Projection {
       this.liveDelta,
     ];
     const shape = present.map(([part]) => part.slice(0, 2)).join('');
-    // Named, so each connection prepares each shape once; with `commit`,
-    // the commit is sent right behind it and both come back in one round trip
-    // (if the statement fails, the commit of the aborted transaction only rolls back).
-    const { written, committed } = together(client, () => ({
-      written: client.query({ name: statementName(`project_${shape}`, this.schema), text: sql, values }),
-      committed: commit ? client.query('commit') : undefined,
-    }));
-    committed?.catch(() => undefined);
-    if (committed) sent?.();
-    await written;
-    await committed;
-    this.operations = [];
-    this.added = new Map();
-    this.changed = new Map();
-    this.trades = [];
-    this.fills = [];
-    this.quotes = new Map();
-    this.executions = new Map();
-    this.liveDelta = 0;
+    return { name: statementName(`project_${shape}`, this.schema), text: sql, values };
   }
 }
 

@@ -99,6 +99,11 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
     return version > 0;
   }
 
+  /** How long a write waits for another writer's lock. */
+  private get lockTimeoutMs(): number {
+    return this.options.waitTimeoutMs ?? 10_000;
+  }
+
   private notice(message: string): void {
     this.options.notice?.(message);
   }
@@ -295,7 +300,7 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
         client,
         this.where.schema,
         {
-          timeoutMs: this.options.waitTimeoutMs ?? 10_000,
+          timeoutMs: this.lockTimeoutMs,
           display: this.location,
           ...(this.options.onWait ? { onWait: this.options.onWait } : {}),
         },
@@ -346,7 +351,7 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
     behind?: Promise<boolean>,
   ): Promise<{ lockedAt: number; row: StateRow | undefined; waited: boolean; missed: OperationRecord[] }> {
     const schema = this.where.schema;
-    const timeoutMs = this.options.waitTimeoutMs ?? 10_000;
+    const timeoutMs = this.lockTimeoutMs;
     const replies = together(client, () => ({
       begun: client.query(behind ? `${BEGIN_WRITE}; ${lockTimeoutSql(timeoutMs)}` : BEGIN_WRITE),
       locked: client.query<LockAttempt>(behind ? waitLockSql(schema) : tryLockSql(schema)),
@@ -433,12 +438,12 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
 
   write<T>(work: (tx: Transaction) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     let sent!: () => void;
-    const committing = new Promise<void>((resolve) => (sent = resolve));
+    const commitSent = new Promise<void>((resolve) => (sent = resolve));
     const run = this.gate.then(() => this.withClient('write to', (client) => this.writeWith(client, work, options, sent)));
     const done = run.catch(() => undefined);
     // Settled to nothing: a chain of results would grow with every write under steady load.
     this.turn = Promise.all([this.turn, done]).then(() => undefined);
-    this.gate = Promise.race([committing, done]);
+    this.gate = Promise.race([commitSent, done]);
     return run;
   }
 
