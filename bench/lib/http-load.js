@@ -79,13 +79,11 @@ export async function load(options) {
 }
 
 /**
- * Sends `rate` requests per second on schedule, whatever the answers do
- * (open loop, so a slow answer cannot hold back the next request), and
- * keeps each 2xx latency from its send to the end of its response.
+ * Calls `call` `rate` times per second on schedule, whatever the answers do
+ * (open loop, so a slow answer cannot hold back the next call), and keeps
+ * the latency of each call that resolved true, from its start to its end.
  */
-export function paced({ url, rate, seconds, next }) {
-  const target = new URL(url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+export function openLoop({ rate, seconds, call }) {
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const latencies = [];
@@ -96,27 +94,22 @@ export function paced({ url, rate, seconds, next }) {
   return new Promise((resolve) => {
     const settle = () => {
       if (++finished < total) return;
-      agent.destroy();
       latencies.sort((a, b) => a - b);
       resolve({ latencies, failures, seconds: (performance.now() - start) / 1000 });
     };
     const fire = () => {
-      const { method, path: route, body } = next();
-      const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
       const sentAt = performance.now();
-      const request = http.request({ agent, host: target.hostname, port: target.port, method, path: route, headers }, (response) => {
-        response.resume();
-        response.on('end', () => {
-          if (response.statusCode >= 200 && response.statusCode < 300) latencies.push(performance.now() - sentAt);
+      call().then(
+        (ok) => {
+          if (ok) latencies.push(performance.now() - sentAt);
           else failures++;
           settle();
-        });
-      });
-      request.on('error', () => {
-        failures++;
-        settle();
-      });
-      request.end(body);
+        },
+        () => {
+          failures++;
+          settle();
+        },
+      );
     };
     const tick = () => {
       const now = performance.now();
@@ -130,3 +123,24 @@ export function paced({ url, rate, seconds, next }) {
   });
 }
 
+/** `openLoop` over HTTP: each call is the request `next()` describes; a 2xx answer counts. */
+export async function paced({ url, rate, seconds, next }) {
+  const target = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const call = () =>
+    new Promise((resolve, reject) => {
+      const { method, path: route, body } = next();
+      const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      const request = http.request({ agent, host: target.hostname, port: target.port, method, path: route, headers }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode >= 200 && response.statusCode < 300));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+  try {
+    return await openLoop({ rate, seconds, call });
+  } finally {
+    agent.destroy();
+  }
+}

@@ -3,14 +3,16 @@
 // on $OMS_BENCH_DATABASE_URL. Rows: the disk's fsync cost (what every commit
 // pays, on either store), `oms add` and `oms price` as whole processes on an
 // empty and a 1M-order PostgreSQL state (100 symbols, as the issue asks), and `oms serve` POST /orders at a paced
-// 500 req/s (p50/p99) and at saturation, with the file store's saturation
-// measured in the same run for the ratio the issue asks for.
+// 500 req/s (p50/p99) and at saturation, with the file store measured the
+// same ways in the same run (the ratio the issue asks for), and beside them
+// the machine's floors at that rate (bare HTTP, bare durable commit).
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startCluster, stopCluster } from '../../scripts/postgres-cluster.js';
+import { httpFloor, postgresCommitFloor } from '../lib/floor.js';
 import { load, paced, percentile, startServer } from '../lib/http-load.js';
 import { timeProcess } from '../lib/node-process.js';
 import { OMS } from '../lib/paths.js';
@@ -86,14 +88,19 @@ const withSchema = (url, schema) => {
 const row = (name, unit, value, extra = {}) => ({ section: 'postgres', name, unit, oms: value, reference: null, ratio: null, target: '', pass: null, ...extra });
 
 /** POST /orders on `state` through `oms serve`: paced at RATE (latencies) and at saturation (throughput). */
-async function serveOrders(dir, state, config, { pacedRun }) {
-  fs.mkdirSync(dir, { recursive: true });
-  const server = await startServer(dir, state);
+/** Bodies of POST /orders: new order ids, both sides, prices that never cross. */
+function orderBodies() {
   let nextId = 1_000_000;
-  const body = () => {
+  return () => {
     const orderId = nextId++;
     return JSON.stringify({ orderId, symbol: 'LOAD', side: orderId % 2 ? 'buy' : 'sell', amount: 1 + (orderId % 50), price: `${50 + (orderId % 100)}.5` });
   };
+}
+
+async function serveOrders(dir, state, config) {
+  fs.mkdirSync(dir, { recursive: true });
+  const server = await startServer(dir, state);
+  const body = orderBodies();
   const saturate = (duration) =>
     load({
       url: server.url,
@@ -103,7 +110,7 @@ async function serveOrders(dir, state, config, { pacedRun }) {
     });
   try {
     await saturate(config.warmup);
-    const fixed = pacedRun ? await paced({ url: server.url, rate: RATE, seconds: config.seconds, next: () => ({ method: 'POST', path: '/orders', body: body() }) }) : undefined;
+    const fixed = await paced({ url: server.url, rate: RATE, seconds: config.seconds, next: () => ({ method: 'POST', path: '/orders', body: body() }) });
     const max = await saturate(config.seconds);
     return { fixed, max };
   } finally {
@@ -157,18 +164,35 @@ export async function postgresSection({ quick, dir, log }) {
       );
     }
 
+    log(`postgres: the machine's floors at ${RATE}/s (bare HTTP server, bare durable commit)`);
+    const floors = {
+      http: await httpFloor({ rate: RATE, seconds: config.seconds, body: orderBodies() }),
+      commit: await postgresCommitFloor({ url: base, rate: RATE, seconds: config.seconds, schema: `bench_floor_${run}` }),
+    };
     log(`postgres: oms serve POST /orders at ${RATE} req/s and at saturation`);
-    const onPg = await serveOrders(path.join(dir, 'serve-pg'), withSchema(base, `bench_serve_${run}`), config, { pacedRun: true });
-    log('postgres: the file store at saturation, for the ratio');
-    const onFile = await serveOrders(path.join(dir, 'serve-file'), path.join(dir, 'serve-file', 'state.json'), config, { pacedRun: false });
+    const onPg = await serveOrders(path.join(dir, 'serve-pg'), withSchema(base, `bench_serve_${run}`), config);
+    log(`postgres: the file store the same ways, for the ratios`);
+    const onFile = await serveOrders(path.join(dir, 'serve-file'), path.join(dir, 'serve-file', 'state.json'), config);
     const p = (measured, q) => percentile(measured.latencies, q);
-    const fixed = onPg.fixed;
-    const keptRate = fixed.latencies.length / fixed.seconds >= RATE * 0.95;
+    const latencies = (measured) => `p50 ${p(measured, 50).toFixed(2)} ms; p99 ${p(measured, 99).toFixed(2)} ms; ${measured.failures} errors`;
+    const keptRate = (measured) => measured.latencies.length / measured.seconds >= RATE * 0.95;
+    const floorNote = 'no target: what any server meets on this machine now';
+    rows.push(row(`floor: a bare Node HTTP server at ${RATE} req/s, p99`, 'ms', p(floors.http, 99), { note: `${latencies(floors.http)}; ${floorNote}` }));
     rows.push(
-      row(`\`oms serve\` POST /orders on PostgreSQL at ${RATE} req/s`, 'req/s', fixed.latencies.length / fixed.seconds, {
+      row(`floor: a bare durable PostgreSQL commit (one round trip) at ${RATE}/s, p99`, 'ms', p(floors.commit, 99), {
+        note: `${latencies(floors.commit)}; ${floorNote}`,
+      }),
+    );
+    rows.push(row(`\`oms serve\` POST /orders on the file store at ${RATE} req/s, p99`, 'ms', p(onFile.fixed, 99), { note: latencies(onFile.fixed) }));
+    const fixed = onPg.fixed;
+    rows.push(
+      row(`\`oms serve\` POST /orders on PostgreSQL at ${RATE} req/s, p99`, 'ms', p(fixed, 99), {
+        reference: p(onFile.fixed, 99),
+        referenceName: 'file store, same rate',
+        ratio: p(fixed, 99) / p(onFile.fixed, 99),
         target: 'p99 < 5 ms',
-        pass: fixed.failures === 0 && keptRate && p(fixed, 99) < 5,
-        note: `p50 ${p(fixed, 50).toFixed(2)} ms; p99 ${p(fixed, 99).toFixed(2)} ms; ${fixed.failures} errors`,
+        pass: fixed.failures === 0 && keptRate(fixed) && p(fixed, 99) < 5,
+        note: `${latencies(fixed)}; ${(fixed.latencies.length / fixed.seconds).toFixed(0)} req/s kept`,
       }),
     );
     const pgRps = onPg.max.latencies.length / onPg.max.seconds;
@@ -183,9 +207,11 @@ export async function postgresSection({ quick, dir, log }) {
         note: `p50 ${p(onPg.max, 50).toFixed(2)} ms; p99 ${p(onPg.max, 99).toFixed(2)} ms; file store ${fileRps.toFixed(0)} req/s`,
       }),
     );
+    const summary = (measured) => ({ p50: p(measured, 50), p99: p(measured, 99), failures: measured.failures });
+    raw.floors = { http: summary(floors.http), commit: summary(floors.commit) };
     raw.serve = {
-      pg: { fixed: { p50: p(fixed, 50), p99: p(fixed, 99), failures: fixed.failures }, max: { rps: pgRps, failures: onPg.max.failures } },
-      file: { max: { rps: fileRps, failures: onFile.max.failures } },
+      pg: { fixed: summary(fixed), max: { rps: pgRps, failures: onPg.max.failures } },
+      file: { fixed: summary(onFile.fixed), max: { rps: fileRps, failures: onFile.max.failures } },
     };
   } finally {
     if (!given) await stopCluster(clusterDir);
