@@ -1,5 +1,6 @@
 // The SQL queries of docs/postgres.md, run as written (schema renamed) on a state made
-// through the store: the tables answer a SQL user's questions in one query.
+// through the store: the tables answer a SQL user's questions in one query. The
+// README shows the same three.
 
 import fs from 'node:fs';
 import pg from 'pg';
@@ -8,11 +9,11 @@ import { addCommand, tradeCommand } from '../../src/core/commands.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
 import { testDatabaseUrl, testStateUrl, uniqueSchema } from './server.js';
 
-/** The ```sql blocks of docs/postgres.md's querying section, in order. */
-function docQueries(): string[] {
-  const doc = fs.readFileSync(new URL('../../docs/postgres.md', import.meta.url), 'utf8');
-  const start = doc.indexOf('## Querying a PostgreSQL state with SQL');
-  if (start < 0) throw new Error('docs/postgres.md has no querying section');
+/** The first three ```sql blocks of `file` from its section `heading` on, in order. */
+function docQueries(file = 'docs/postgres.md', heading = '## Querying a PostgreSQL state with SQL'): string[] {
+  const doc = fs.readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+  const start = doc.indexOf(heading);
+  if (start < 0) throw new Error(`${file} has no section ${heading}`);
   const section = doc.slice(start);
   return [...section.matchAll(/```sql\n([\s\S]*?)```/g)].slice(0, 3).map((match) => match[1] as string);
 }
@@ -55,5 +56,11 @@ describe('the SQL queries of docs/postgres.md', () => {
       { symbol: 'JPM', trades: '2', amount: '27', total: '547' },
     ]);
     expect(await run(book as string)).toEqual([{ side: 'Buy', price: '21', amount: '3', orders: '1' }]);
+  });
+
+  it('are the three the README shows', () => {
+    const readme = docQueries('README.md', '## One book for a team: PostgreSQL');
+    expect(readme).toHaveLength(3);
+    expect(readme).toEqual(docQueries());
   });
 });
