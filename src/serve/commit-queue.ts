@@ -3,9 +3,9 @@
 // next write runs all of them as separate operations covered by one fsync.
 // Each request is answered only after the write that ran it has committed.
 // A store may let the next write start while one commits (PostgreSQL does:
-// the database holds the next one until the first has committed), so at
-// most two writes are under way, the second one's opening overlapping the
-// first one's commit.
+// the next one's opening follows the commit on the same connection, and
+// the database answers it once that commit is done), so at most two writes
+// are under way, the second one's opening overlapping the first one's commit.
 
 import type { Command } from '../core/commands.js';
 import { isRejection, OmsError } from '../core/errors.js';

@@ -55,8 +55,8 @@ export interface WriteOptions {
   convention?: Convention;
   /**
    * Called once this write's commit is on its way, if the store lets the
-   * next write start then (PostgreSQL: the next one opens its transaction
-   * while this one commits, and the database holds it until this one has).
+   * next write start then (PostgreSQL, for a server's writes: the next one's
+   * opening follows this commit on the same connection).
    * A store that writes one at a time never calls it: the write resolving
    * is the signal.
    */

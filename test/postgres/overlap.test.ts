@@ -1,11 +1,11 @@
 // A server's writes overlap: once a write's commit is on its way, the next
-// one opens its transaction, and the database holds it at the writer lock
-// until the first has committed. These tests hold the first commit in the
-// database (another session locks the state row its projection updates), so
-// what happens meanwhile is seen, not raced.
+// one's opening follows it on the same connection, and the database answers
+// that opening once the first has committed. These tests hold the first
+// commit in the database (another session locks the state row its
+// projection updates), so what happens meanwhile is seen, not raced.
 
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Oms } from '../../src/app/oms.js';
 import { addCommand } from '../../src/core/commands.js';
 import type { Outcome } from '../../src/core/ledger.js';
@@ -60,8 +60,27 @@ const projectionWaits = (watcher: pg.Client, schema: string) =>
     [`with new_operations as (%insert into "${schema}".operations%`],
   );
 
-const waitingForLock = `select pid from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory' and query like $1`;
-const lockWaits = (watcher: pg.Client, schema: string) => until(watcher, waitingForLock, [`%pg_advisory_xact_lock%'${schema}'%`]);
+/** Polls `done` between turns of the event loop, within the guard. */
+async function eventually(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + GUARD_MS;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`never true: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The backend (process id) of every connection that is sent a `begin` from now on, in order, until the test ends. */
+function recordBegins(): number[] {
+  const begins: number[] = [];
+  const query = pg.Client.prototype.query;
+  const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+    const sql = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
+    if (typeof sql === 'string' && sql.startsWith('begin')) begins.push((this as unknown as { processID: number }).processID);
+    return (query as (...given: unknown[]) => unknown).apply(this, args);
+  } as typeof query);
+  cleanup.push(async () => spy.mockRestore());
+  return begins;
+}
 
 /** A server's store on a state with one order, whose next write's commit another session holds back. */
 async function heldCommit(options: StoreOptions = {}) {
@@ -71,6 +90,7 @@ async function heldCommit(options: StoreOptions = {}) {
   cleanup.push(() => store.close());
   await store.write((tx) => tx.execute(add(1)));
   const holder = await holdStateRow(schema);
+  const begins = recordBegins();
   const watcher = await admin();
   const events: string[] = [];
   let second: Promise<Outcome> | undefined;
@@ -87,16 +107,18 @@ async function heldCommit(options: StoreOptions = {}) {
     })
     .finally(() => events.push('first answered'));
   first.catch(() => undefined);
-  // The first write's projection waits for the state row; the second write waits for the writer lock.
+  // The first write's projection waits for the state row; the second write has started behind its commit.
   const blocked = await projectionWaits(watcher, schema);
-  await lockWaits(watcher, schema);
-  return { store, schema, holder, watcher, events, first, second: () => second as Promise<Outcome>, firstPid: blocked.pid as number };
+  await eventually(() => events.includes('second started'), 'the second write started');
+  return { store, schema, holder, watcher, events, begins, first, second: () => second as Promise<Outcome>, firstPid: blocked.pid as number };
 }
 
 describe('overlapping writes on PostgreSQL', () => {
   it('the next write opens while the one before commits, and commits after it', async () => {
-    const { store, schema, holder, watcher, events, first, second } = await heldCommit();
+    const { store, schema, holder, watcher, events, begins, first, second, firstPid } = await heldCommit();
     expect(events).toEqual(['first committing', 'second started']);
+    // The second write opened on the first one's connection, behind its commit, while that commit was held.
+    expect(begins).toEqual([firstPid, firstPid]);
     await holder.query('commit');
     expect((await first).status).toBe('applied');
     expect((await second()).status).toBe('applied');
@@ -123,10 +145,23 @@ describe('overlapping writes on PostgreSQL', () => {
     expect((await store.status()).seq).toBe(2);
   });
 
+  it('if the write before fails on a live connection, the one behind it rolls back there, and later writes go on', async () => {
+    const { store, schema, holder, watcher, first, second, firstPid } = await heldCommit();
+    // The first write's projection is cancelled: its commit is answered, as a rollback, and the connection lives on.
+    await watcher.query('select pg_cancel_backend($1)', [firstPid]);
+    await expect(first).rejects.toMatchObject({ code: 'STATE_IO' });
+    await expect(second()).rejects.toMatchObject({ code: 'STATE_IO', message: expect.stringContaining('did not commit') });
+    await holder.query('commit');
+    for (const orderId of [4, 5]) expect((await store.write((tx) => tx.execute(add(orderId)))).status).toBe('applied');
+    const { rows } = await watcher.query(`select order_id from "${schema}".orders order by added_seq`);
+    expect(rows.map((row) => Number(row.order_id))).toEqual([1, 4, 5]);
+    expect([...(await store.read()).orders()].map((order) => order.orderId)).toEqual([1, 4, 5]);
+  });
+
   it('a lock timeout shorter than the commit before does not fail the write behind it', async () => {
-    const { schema, holder, watcher, first, second } = await heldCommit({ waitTimeoutMs: 50 });
-    // The second write's wait for the lock ends (past 50 ms) while the first commit is still held.
-    await until(watcher, `select 1 where not exists (${waitingForLock})`, [`%pg_advisory_xact_lock%'${schema}'%`]);
+    const { schema, holder, watcher, first, second, firstPid } = await heldCommit({ waitTimeoutMs: 50 });
+    // Twice the lock timeout passes, by the database's clock, with the first commit held and the second write behind it.
+    await until(watcher, `select 1 from pg_stat_activity where pid = $1 and clock_timestamp() - query_start > interval '100 milliseconds'`, [firstPid]);
     await holder.query('commit');
     expect((await first).status).toBe('applied');
     expect((await second()).status).toBe('applied');
@@ -140,13 +175,14 @@ describe('overlapping writes on PostgreSQL', () => {
     const app = await Oms.open(url, { longLived: true, command: 'overlap test' });
     cleanup.push(() => app.close());
     const queue = new CommitQueue(app);
+    const writes = vi.spyOn(app, 'batch');
     expect((await queue.submit(add(1), undefined)).status).toBe('applied');
     const holder = await holdStateRow(schema);
     const watcher = await admin();
     const answers = [queue.submit(add(2), undefined)];
     await projectionWaits(watcher, schema);
     answers.push(queue.submit(add(3), undefined));
-    await lockWaits(watcher, schema);
+    await eventually(() => writes.mock.calls.length === 3, 'the write of order 3 started');
     // Neither of these can start before the write of order 3 sends its commit: they wait, together.
     answers.push(queue.submit(add(4), undefined), queue.submit(add(5), undefined));
     expect(queue.pending).toBe(4);

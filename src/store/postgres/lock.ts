@@ -75,12 +75,8 @@ export function tryLockSql(schema: string): pg.QueryConfig {
   };
 }
 
-/**
- * Waits for the lock, in the shape of a try that succeeded, so that what a
- * pipeline sends after it runs only once the lock is held. The caller's
- * transaction sets how long it may wait (`lockTimeoutSql`).
- */
-export function waitLockSql(schema: string): pg.QueryConfig {
+/** Waits for the lock, answering as a try that succeeded; the transaction sets how long it may wait (`lockTimeoutSql`). */
+function waitLockSql(schema: string): pg.QueryConfig {
   return {
     name: statementName('lock_wait', schema),
     text: `select pg_advisory_xact_lock(${LOCK_CLASS}, hashtext('${schema}')), true as ok, (extract(epoch from clock_timestamp()) * 1000)::bigint as now`,
@@ -88,12 +84,12 @@ export function waitLockSql(schema: string): pg.QueryConfig {
 }
 
 /** Bounds every lock wait of the open transaction (0 would mean "wait forever"). */
-export function lockTimeoutSql(timeoutMs: number): string {
+function lockTimeoutSql(timeoutMs: number): string {
   return `set local lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`;
 }
 
 /** Once the writer lock is had, later statements wait for row locks as any write's would. */
-export const NO_LOCK_TIMEOUT = 'set local lock_timeout = 0';
+const NO_LOCK_TIMEOUT = 'set local lock_timeout = 0';
 
 export interface LockOptions {
   timeoutMs: number;

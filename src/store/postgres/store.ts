@@ -13,9 +13,9 @@ import type { CommitWatch } from '../commit-watch.js';
 import type { HistoryQuery, InitResult, QuotesQuery, ReadScope, StoredQuote, StateStatus, StateStore, StateView, StoreOptions, StoreStats, Transaction, WriteOptions } from '../store.js';
 import { ledgerView } from '../view.js';
 import { channelOf, CommitListener } from './commit-watch.js';
-import { databaseError, isLockTimeout } from './errors.js';
+import { databaseError } from './errors.js';
 import { parseLocation, type PostgresLocation } from './location.js';
-import { applicationName, BEGIN_WRITE, lockHolder, lockTimeoutSql, NO_LOCK_TIMEOUT, takeWriterLock, tryLockSql, waitLockSql, type LockAttempt } from './lock.js';
+import { applicationName, BEGIN_WRITE, lockHolder, takeWriterLock, tryLockSql, type LockAttempt } from './lock.js';
 import { KnownKeys } from './known.js';
 import { CATCH_UP_PAGE, Memory } from './memory.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './migrations.js';
@@ -24,14 +24,18 @@ import { stateSymbols } from './symbols.js';
 import { PostgresTransaction, type Opened } from './transaction.js';
 
 const HISTORY_PAGE = 500;
+
 /**
- * How long a write that holds the lock waits for the answer to the commit
- * before it (at least; or the lock timeout if longer). The database gave
- * that answer when it let this write have the lock, so only a lost answer
- * (a connection gone half-open) waits this long; a shorter bound would fail
- * writes whenever the answer is merely late on a busy machine.
+ * The connection a server's writes share once its memory holds every book:
+ * each write's opening is sent right behind the previous write's commit, and
+ * the database answers them in that order. `users`: writes on it now.
  */
-const LOST_ANSWER_MS = 10_000;
+interface SharedConnection {
+  client: pg.PoolClient;
+  users: number;
+  broken?: Error;
+  released: boolean;
+}
 
 export class PostgresStore implements StateStore, Archive, CommitWatch {
   readonly location: string;
@@ -44,12 +48,11 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
   private turn: Promise<unknown> = Promise.resolve();
   /**
    * A write may start: reads before it have finished, and writes before it
-   * have finished or sent their commit. A write that starts behind a commit
-   * still unanswered waits for the lock in the database, so the round trip
-   * that opens it overlaps the one that commits the write before.
+   * have finished or, on the shared connection, sent their commit: the round
+   * trip that opens it then follows that commit on the same connection.
    */
   private gate: Promise<unknown> = Promise.resolve();
-  /** While a write's commit is sent and not yet answered: whether it committed. */
+  /** While a commit on the shared connection is sent and not yet answered: whether it committed. */
   private committing: Promise<boolean> | undefined;
   private readonly watchers = new Set<() => void>();
   /** Open while anyone watches commits. */
@@ -140,6 +143,60 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
       // A connection that failed is closed, not reused: its transaction state is unknown.
       client.release(broken);
     }
+  }
+
+  private shared: SharedConnection | undefined;
+
+  /**
+   * Runs a server's write on the shared connection (taken from the pool on
+   * first use, or after the last one broke). Unlike withClient it never sends
+   * a rollback of its own: the write behind may already be on the connection,
+   * and writeWith rolls back only a transaction that is still its own.
+   */
+  private async withShared<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let connection = this.shared;
+    if (!connection) {
+      // A commit still unanswered went on the connection given up: this write follows it once answered, not beside it.
+      await this.committing;
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (error) {
+        throw databaseError(error, this.location, 'connect to');
+      }
+      const fresh: SharedConnection = { client, users: 0, released: false };
+      client.on('error', (error: Error) => {
+        fresh.broken ??= error;
+        this.settle(fresh);
+      });
+      this.shared = connection = fresh;
+    }
+    connection.users++;
+    try {
+      return await work(connection.client);
+    } catch (error) {
+      // A failure of the driver leaves the connection in an unknown state: the writes after this one take another.
+      if (!(error instanceof OmsError)) connection.broken ??= error as Error;
+      throw databaseError(error, this.location, 'write to');
+    } finally {
+      connection.users--;
+      this.settle(connection);
+    }
+  }
+
+  /**
+   * A broken shared connection is given to no new write; one no longer
+   * shared goes back to the pool (closed if broken) once unused. One left
+   * inside a transaction (a rollback that failed) counts as broken.
+   */
+  private settle(connection: SharedConnection): void {
+    if (connection.users === 0 && !connection.broken && !connection.released && connection.client.getTransactionStatus() !== 'I') {
+      connection.broken = new Error('a write left its transaction open');
+    }
+    if (connection.broken && this.shared === connection) this.shared = undefined;
+    if (connection.released || connection.users > 0 || this.shared === connection) return;
+    connection.released = true;
+    connection.client.release(connection.broken);
   }
 
   // ---- the archive (outside a write) ---------------------------------------
@@ -338,33 +395,22 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
    * that seq, all sent before any answer is back. If the lock was not free,
    * waits for it and reads the row again (one read before the lock was had
    * may be stale; the operations read then are still a committed prefix).
-   *
-   * `behind`: this process's previous write, whose commit is on its way. The
-   * lock is then waited for in the database, so what is sent behind it is
-   * read once that write has ended, and the opening goes on only if it
-   * committed (memory holds it already). A wait past the lock timeout fails
-   * with the driver's 55P03 (see open).
    */
   private async beginCurrent(
     client: pg.PoolClient,
     after?: number,
-    behind?: Promise<boolean>,
   ): Promise<{ lockedAt: number; row: StateRow | undefined; waited: boolean; missed: OperationRecord[] }> {
     const schema = this.where.schema;
-    const timeoutMs = this.lockTimeoutMs;
     const replies = together(client, () => ({
-      begun: client.query(behind ? `${BEGIN_WRITE}; ${lockTimeoutSql(timeoutMs)}` : BEGIN_WRITE),
-      locked: client.query<LockAttempt>(behind ? waitLockSql(schema) : tryLockSql(schema)),
-      unbounded: behind ? client.query(NO_LOCK_TIMEOUT) : undefined,
+      begun: client.query(BEGIN_WRITE),
+      locked: client.query<LockAttempt>(tryLockSql(schema)),
       state: client.query<Record<string, string>>(stateRowSql(schema)),
       missed: after === undefined ? Promise.resolve([]) : operationsAfter(client, schema, after, Number.MAX_SAFE_INTEGER, CATCH_UP_PAGE),
     }));
     // Every reply is awaited below, in the order sent; one failing must not leave the others unhandled.
-    for (const reply of Object.values(replies)) reply?.catch(() => undefined);
+    for (const reply of Object.values(replies)) reply.catch(() => undefined);
     await replies.begun;
     const attempt = (await replies.locked).rows[0] as LockAttempt;
-    await replies.unbounded;
-    if (behind) await this.committed(behind, Math.max(timeoutMs, LOST_ANSWER_MS));
     const lockedAt = await this.lock(client, attempt);
     const missed = await replies.missed;
     const row = attempt.ok ? stateRowFrom((await replies.state).rows[0]) : await readStateRow(client, schema);
@@ -372,20 +418,14 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
   }
 
   /**
-   * Waits for the answer to the previous write's commit (with `timeoutMs`
-   * while holding the lock that write held: the database has answered it
-   * already). A commit that failed, or an answer lost on the way, fails this
-   * write too, and memory, which holds that write, is loaded afresh.
+   * Waits for the answer to the previous write's commit, which went before
+   * this write's opening on the same connection. A commit that failed fails
+   * this write too, and memory, which holds that write, is loaded afresh.
    */
-  private async committed(behind: Promise<boolean>, timeoutMs?: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = timeoutMs === undefined ? [] : [new Promise<undefined>((resolve) => (timer = setTimeout(resolve, timeoutMs, undefined)))];
-    const answer = await Promise.race([behind, ...late]);
-    clearTimeout(timer);
-    if (answer === true) return;
+  private async committed(behind: Promise<boolean>): Promise<void> {
+    if (await behind) return;
     this.memory = undefined;
-    const how = answer === false ? 'did not commit' : `was not answered within ${timeoutMs} ms`;
-    throw new OmsError('STATE_IO', `${this.location}: the write before this one ${how}; nothing was written, retry`);
+    throw new OmsError('STATE_IO', `${this.location}: the write before this one did not commit; nothing was written, retry`);
   }
 
   /**
@@ -408,22 +448,20 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
    * so the transaction sends its first lookups behind it and both come back
    * in one round trip. Resolves once the lock is held and memory has caught
    * up; `waited` says the lookups sent with the opening may be stale (sent
-   * before the lock was had) or lost (the opening was made again), so they
-   * are sent again. `behind`: see beginCurrent.
+   * before the lock was had), so they are sent again. `behind`: the previous
+   * write's commit, sent before this opening on the same connection, so
+   * answered before it; this write goes on only if that one committed.
    */
   private async open(client: pg.PoolClient, memory: Memory, behind: Promise<boolean> | undefined): Promise<Opened> {
     let opening: Awaited<ReturnType<PostgresStore['beginCurrent']>>;
     try {
-      opening = await this.beginCurrent(client, memory.seq, behind);
+      opening = await this.beginCurrent(client, memory.seq);
     } catch (error) {
-      if (!behind || !isLockTimeout(error)) throw error;
-      // The wait included this server's own commit: once that is answered,
-      // wait for any other writer as every write does (naming the holder).
-      await client.query('rollback');
-      await this.committed(behind);
-      // What was sent with the first opening is lost with its transaction.
-      opening = { ...(await this.beginCurrent(client, memory.seq)), waited: true };
+      // Had the commit before failed, that is the reason, not what it did to the connection.
+      if (behind) await this.committed(behind);
+      throw error;
     }
+    if (behind) await this.committed(behind);
     const { lockedAt, row, waited, missed } = opening;
     if (!row || !memory.canFollow(row)) {
       // The state was dropped or made again under this server: start from it afresh on the next write.
@@ -439,7 +477,12 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
   write<T>(work: (tx: Transaction) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     let sent!: () => void;
     const commitSent = new Promise<void>((resolve) => (sent = resolve));
-    const run = this.gate.then(() => this.withClient('write to', (client) => this.writeWith(client, work, options, sent)));
+    const run = this.gate.then(() =>
+      // A server's writes follow each other on one connection; any other write takes its own.
+      this.options.longLived && this.current && this.memory?.complete && !options.bulk
+        ? this.withShared((client) => this.writeWith(client, work, options, sent, true))
+        : this.withClient('write to', (client) => this.writeWith(client, work, options, sent, false)),
+    );
     const done = run.catch(() => undefined);
     // Settled to nothing: a chain of results would grow with every write under steady load.
     this.turn = Promise.all([this.turn, done]).then(() => undefined);
@@ -447,8 +490,18 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
     return run;
   }
 
-  /** `sent` is called once the commit is on its way (the next write may start). */
-  private async writeWith<T>(client: pg.PoolClient, work: (tx: Transaction) => Promise<T>, options: WriteOptions, sent: () => void): Promise<T> {
+  /**
+   * `shared`: on the shared connection, where `sent` is called once the
+   * commit is on its way and the next write may follow it there. Any other
+   * write lets the next one start only once it has ended.
+   */
+  private async writeWith<T>(
+    client: pg.PoolClient,
+    work: (tx: Transaction) => Promise<T>,
+    options: WriteOptions,
+    sent: () => void,
+    shared: boolean,
+  ): Promise<T> {
     let open = true;
     let changed = false;
     const rollback = async (): Promise<void> => {
@@ -463,6 +516,9 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
       const committing = new Promise<boolean>((resolve) => (answered = resolve));
       try {
         await tx.flush(true, () => {
+          // The commit ends the transaction whatever its answer: nothing may roll back after it, on a connection the next write may use.
+          open = false;
+          if (!shared) return;
           this.committing = committing;
           sent();
           try {
@@ -474,11 +530,12 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
         answered(true);
       } catch (error) {
         answered(false);
+        // Memory holds what this commit did not write.
+        if (!open) this.memory = undefined;
         throw error;
       } finally {
         if (this.committing === committing) this.committing = undefined;
       }
-      open = false;
       this.counters.commits++;
       this.counters.operations += tx.records;
     };
@@ -487,12 +544,12 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
       let tx: PostgresTransaction;
       let created = false;
       const convention = options.convention ?? 'document';
-      if (this.current && memory?.complete && !options.bulk) {
+      if (shared && this.current && memory?.complete && !options.bulk) {
         // Taken now, with memory: whether memory holds a commit not yet answered.
         const behind = this.committing;
         tx = new PostgresTransaction(client, this.where.schema, memory, () => this.open(client, memory, behind), this.options.clock, options.batchName ?? null);
       } else {
-        // Only a server's write overlaps the commit before it; this one waits for its answer.
+        // Only a write on the shared connection follows a commit not yet answered; this one waits for that answer.
         await this.committing;
         const { lockedAt, row: current } = await this.begin(client);
         const opened = Promise.resolve<Opened>({ lockedAt, started: performance.now(), waited: false });
@@ -534,7 +591,7 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
       }
       return result;
     } catch (error) {
-      // withClient rolls back again, or closes the connection if it cannot.
+      // withClient rolls back again, or closes the connection if it cannot (withShared closes a broken one).
       await rollback().catch(() => undefined);
       throw error;
     }
@@ -608,6 +665,9 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
     this.watchers.clear();
     await this.unlisten();
     await this.turn;
+    const shared = this.shared;
+    this.shared = undefined;
+    if (shared) this.settle(shared);
     this.memory = undefined;
     // Closing twice is closing once.
     if (!this.pool.ended) await this.pool.end();
