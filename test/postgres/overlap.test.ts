@@ -132,30 +132,21 @@ describe('overlapping writes on PostgreSQL', () => {
     expect([...(await store.read()).orders()].map((order) => order.orderId)).toEqual([1, 2, 3]);
   });
 
-  it('if the write before does not commit, the one behind it writes nothing, and the next starts afresh', async () => {
+  it.each([
+    ['its backend is terminated', 'pg_terminate_backend'],
+    ['its statement is cancelled: the connection lives on, and the write behind rolls back on it', 'pg_cancel_backend'],
+  ])('if the write before does not commit (%s), the one behind it writes nothing, and later writes start afresh', async (_how, stop) => {
     const { store, schema, holder, watcher, first, second, firstPid } = await heldCommit();
-    await watcher.query('select pg_terminate_backend($1)', [firstPid]);
+    await watcher.query(`select ${stop}($1)`, [firstPid]);
     await expect(first).rejects.toMatchObject({ code: 'STATE_IO' });
     await expect(second()).rejects.toMatchObject({ code: 'STATE_IO', message: expect.stringContaining('did not commit') });
     await holder.query('commit');
-    expect((await store.write((tx) => tx.execute(add(4)))).status).toBe('applied');
-    const { rows } = await watcher.query(`select order_id from "${schema}".orders order by order_id`);
-    expect(rows.map((row) => Number(row.order_id))).toEqual([1, 4]);
-    expect([...(await store.read()).orders()].map((order) => order.orderId)).toEqual([1, 4]);
-    expect((await store.status()).seq).toBe(2);
-  });
-
-  it('if the write before fails on a live connection, the one behind it rolls back there, and later writes go on', async () => {
-    const { store, schema, holder, watcher, first, second, firstPid } = await heldCommit();
-    // The first write's projection is cancelled: its commit is answered, as a rollback, and the connection lives on.
-    await watcher.query('select pg_cancel_backend($1)', [firstPid]);
-    await expect(first).rejects.toMatchObject({ code: 'STATE_IO' });
-    await expect(second()).rejects.toMatchObject({ code: 'STATE_IO', message: expect.stringContaining('did not commit') });
-    await holder.query('commit');
+    // The first of these reloads memory on a connection of its own; the second shares a new one.
     for (const orderId of [4, 5]) expect((await store.write((tx) => tx.execute(add(orderId)))).status).toBe('applied');
     const { rows } = await watcher.query(`select order_id from "${schema}".orders order by added_seq`);
     expect(rows.map((row) => Number(row.order_id))).toEqual([1, 4, 5]);
     expect([...(await store.read()).orders()].map((order) => order.orderId)).toEqual([1, 4, 5]);
+    expect((await store.status()).seq).toBe(3);
   });
 
   it('a lock timeout shorter than the commit before does not fail the write behind it', async () => {
