@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addCommand, modifyCommand, quoteCommand, removeCommand, tradeCommand, tradeQuoteCommand } from '../../src/core/commands.js';
 import { openStore } from '../../src/store/open.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
-import type { StoreOptions } from '../../src/store/store.js';
+import type { StateView, StoreOptions } from '../../src/store/store.js';
 import { testDatabaseUrl, testStateUrl } from './server.js';
 
 const opened: PostgresStore[] = [];
@@ -109,6 +109,22 @@ describe('PostgreSQL store', () => {
     expect(again.notice).toContain('was removed');
     await expect(b.write((tx) => tx.execute(removeCommand({ orderId: 9 })))).rejects.toMatchObject({ code: 'ORDER_NOT_FOUND' });
     expect(await (await open(url).read({ symbol: 'JPM' })).orderStatus(1)).toMatchObject({ status: 'removed' });
+  });
+
+  it("a write's view kept past its end looks nothing up: the connection may carry the next write by then", async () => {
+    const url = await testStateUrl();
+    const store = open(url, { longLived: true });
+    await store.write((tx) => tx.execute(jpm(1, 20, '20')));
+    await store.write((tx) => tx.execute(removeCommand({ orderId: 1 })));
+    let kept: StateView | undefined;
+    await store.write(async (tx) => {
+      await tx.execute(jpm(2, 5, '20'));
+      kept = tx.view;
+      // Inside the write, the gone order is looked up in the tables.
+      expect(await tx.view.orderStatus(1)).toMatchObject({ status: 'removed' });
+    });
+    await expect((kept as StateView).orderStatus(1)).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(await (await store.read()).orderStatus(1)).toMatchObject({ status: 'removed' });
   });
 
   it('an atomic batch commits whole or not at all; a dry run leaves nothing', async () => {

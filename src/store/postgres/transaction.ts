@@ -74,6 +74,8 @@ export class PostgresTransaction implements Transaction, Archive {
   }
 
   async fetch(keys: readonly string[]): Promise<Map<string, OperationRecord>> {
+    // Once finished, this write's connection may already carry the next write's transaction.
+    if (this.closed) throw new OmsError('INTERNAL', 'transaction already closed');
     const found = new Map<string, OperationRecord>();
     const missing: string[] = [];
     for (const key of keys) {
