@@ -88,9 +88,6 @@ function lockTimeoutSql(timeoutMs: number): string {
   return `set local lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`;
 }
 
-/** Once the writer lock is had, later statements wait for row locks as any write's would. */
-const NO_LOCK_TIMEOUT = 'set local lock_timeout = 0';
-
 export interface LockOptions {
   timeoutMs: number;
   display: string;
@@ -110,7 +107,8 @@ export async function takeWriterLock(client: pg.ClientBase, schema: string, opti
   await client.query(lockTimeoutSql(options.timeoutMs));
   try {
     const { rows } = await client.query<LockAttempt>(waitLockSql(schema));
-    await client.query(NO_LOCK_TIMEOUT);
+    // Once the lock is had, later statements wait for row locks as any write's would.
+    await client.query('set local lock_timeout = 0');
     return Number(rows[0]?.now);
   } catch (error) {
     if (!isLockTimeout(error)) throw error;

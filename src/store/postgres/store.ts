@@ -102,11 +102,6 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
     return version > 0;
   }
 
-  /** How long a write waits for another writer's lock. */
-  private get lockTimeoutMs(): number {
-    return this.options.waitTimeoutMs ?? 10_000;
-  }
-
   private notice(message: string): void {
     this.options.notice?.(message);
   }
@@ -357,7 +352,7 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
         client,
         this.where.schema,
         {
-          timeoutMs: this.lockTimeoutMs,
+          timeoutMs: this.options.waitTimeoutMs ?? 10_000,
           display: this.location,
           ...(this.options.onWait ? { onWait: this.options.onWait } : {}),
         },
@@ -453,16 +448,11 @@ export class PostgresStore implements StateStore, Archive, CommitWatch {
    * answered before it; this write goes on only if that one committed.
    */
   private async open(client: pg.PoolClient, memory: Memory, behind: Promise<boolean> | undefined): Promise<Opened> {
-    let opening: Awaited<ReturnType<PostgresStore['beginCurrent']>>;
-    try {
-      opening = await this.beginCurrent(client, memory.seq);
-    } catch (error) {
-      // Had the commit before failed, that is the reason, not what it did to the connection.
-      if (behind) await this.committed(behind);
-      throw error;
-    }
+    const opening = this.beginCurrent(client, memory.seq);
+    opening.catch(() => undefined);
+    // Answered before the opening: had that commit failed, it is the reason this write fails, whatever the opening met.
     if (behind) await this.committed(behind);
-    const { lockedAt, row, waited, missed } = opening;
+    const { lockedAt, row, waited, missed } = await opening;
     if (!row || !memory.canFollow(row)) {
       // The state was dropped or made again under this server: start from it afresh on the next write.
       this.memory = undefined;
