@@ -33,16 +33,26 @@ async function admin(): Promise<pg.Client> {
   return client;
 }
 
-/** Polls the database until `query` returns a row (the guard only stops a hung test, showing what the sessions were doing). */
-async function until(client: pg.Client, query: string, values: unknown[]): Promise<Record<string, unknown>> {
+/** Polls `probe` until it gives something (not false or undefined); the guard only stops a hung test, saying what `hung` describes. */
+async function eventually<T>(probe: () => T | false | undefined | Promise<T | false | undefined>, hung: () => string | Promise<string>): Promise<T> {
   const deadline = Date.now() + GUARD_MS;
   while (Date.now() < deadline) {
-    const { rows } = await client.query(query, values);
-    if (rows[0]) return rows[0] as Record<string, unknown>;
+    const found = await probe();
+    if (found !== undefined && found !== false) return found;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  const { rows } = await client.query(`select pid, wait_event_type, wait_event, state, left(query, 300) as query from pg_stat_activity where backend_type = 'client backend'`);
-  throw new Error(`never true: ${query}\n${JSON.stringify(rows, null, 1)}`);
+  throw new Error(`never true: ${await hung()}`);
+}
+
+/** Polls the database until `query` returns a row (if it never does, shows what the sessions were doing). */
+function until(client: pg.Client, query: string, values: unknown[]): Promise<Record<string, unknown>> {
+  return eventually(
+    async () => (await client.query(query, values)).rows[0] as Record<string, unknown> | undefined,
+    async () => {
+      const { rows } = await client.query(`select pid, wait_event_type, wait_event, state, left(query, 300) as query from pg_stat_activity where backend_type = 'client backend'`);
+      return `${query}\n${JSON.stringify(rows, null, 1)}`;
+    },
+  );
 }
 
 /** Another session holds the state row, so that a write's projection (which updates it) waits, its commit unanswered. */
@@ -60,14 +70,6 @@ const projectionWaits = (watcher: pg.Client, schema: string) =>
     [`with new_operations as (%insert into "${schema}".operations%`],
   );
 
-/** Polls `done` between turns of the event loop, within the guard. */
-async function eventually(done: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + GUARD_MS;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`never true: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** The backend (process id) of every connection that is sent a `begin` from now on, in order, until the test ends. */
 function recordBegins(): number[] {
@@ -109,7 +111,7 @@ async function heldCommit(options: StoreOptions = {}) {
   first.catch(() => undefined);
   // The first write's projection waits for the state row; the second write has started behind its commit.
   const blocked = await projectionWaits(watcher, schema);
-  await eventually(() => events.includes('second started'), 'the second write started');
+  await eventually(() => events.includes('second started'), () => 'the second write started');
   return { store, schema, holder, watcher, events, begins, first, second: () => second as Promise<Outcome>, firstPid: blocked.pid as number };
 }
 
@@ -173,7 +175,7 @@ describe('overlapping writes on PostgreSQL', () => {
     const answers = [queue.submit(add(2), undefined)];
     await projectionWaits(watcher, schema);
     answers.push(queue.submit(add(3), undefined));
-    await eventually(() => writes.mock.calls.length === 3, 'the write of order 3 started');
+    await eventually(() => writes.mock.calls.length === 3, () => 'the write of order 3 started');
     // Neither of these can start before the write of order 3 sends its commit: they wait, together.
     answers.push(queue.submit(add(4), undefined), queue.submit(add(5), undefined));
     expect(queue.pending).toBe(4);
